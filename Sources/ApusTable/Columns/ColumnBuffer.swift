@@ -60,6 +60,13 @@ public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         capacity = minimumCapacity
     }
 
+    /// Makes room for at least `minimumCapacity` elements, growing at least 1.5-fold so
+    /// that repeated calls stay amortised O(1).
+    public func growIfNeeded(toHold minimumCapacity: Int) {
+        guard minimumCapacity > capacity else { return }
+        reserveCapacity(Swift.max(minimumCapacity, capacity + capacity / 2))
+    }
+
     /// Appends one element, growing geometrically when full.
     public func append(_ value: Element) {
         if count == capacity { reserveCapacity(Swift.max(16, capacity + capacity / 2)) }

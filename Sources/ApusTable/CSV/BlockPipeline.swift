@@ -1,0 +1,119 @@
+import Dispatch
+
+/// Parses blocks of whole records on all threads and merges what the threads found, in
+/// file order, so the result does not depend on the number of threads.
+final class BlockPipeline: @unchecked Sendable {
+    let plan: ParsePlan
+    private let parsers: [SubrangeParser]
+    /// Per categorical column, the levels of the whole file so far, in order of first appearance.
+    private let globalLevels: [LevelInterner?]
+    private(set) var levelStrings: [[String]]
+    /// Per thread, per column: local level code → global code.
+    private var localToGlobal: [[[UInt32]]]
+
+    /// Records consumed so far (blank and skipped lines included), for row numbers.
+    private(set) var recordsConsumed = 0
+    private(set) var paddedRows = 0
+    private(set) var skippedRows = 0
+    private(set) var blankLines = 0
+    /// Per column, the first value that did not fit its inferred kind: (row, value).
+    private(set) var conflicts: [Int: (row: Int, value: String)] = [:]
+
+    init(plan: ParsePlan, threads: Int) {
+        self.plan = plan
+        parsers = (0..<max(1, threads)).map { _ in SubrangeParser(plan: plan) }
+        globalLevels = plan.kinds.map { $0 == .categorical ? LevelInterner() : nil }
+        levelStrings = Array(repeating: [], count: plan.columnCount)
+        localToGlobal = Array(repeating: Array(repeating: [], count: plan.columnCount), count: parsers.count)
+    }
+
+    var threads: Int { parsers.count }
+
+    /// Parses `parts` of the block at `base` into `outputs` from row `outputs.rowCount` on.
+    /// - Parameter recordLimit: stop after this many records (one part only).
+    func process(_ base: UnsafePointer<UInt8>, parts: [BlockPart], into outputs: OutputColumns, recordLimit: Int = .max) throws {
+        precondition(parts.count <= parsers.count, "more parts than parsers")
+        let firstRow = outputs.rowCount
+        var rowStarts: [Int] = [], fileRowStarts: [Int] = []
+        var rows = firstRow, fileRows = recordsConsumed
+        for part in parts {
+            rowStarts.append(rows); fileRowStarts.append(fileRows + 1)
+            rows += part.records; fileRows += part.records
+        }
+        outputs.reserve(rows: rows)
+        let pointers = outputs.pointers()
+        let parsers = self.parsers
+        let outputStarts = rowStarts, recordStarts = fileRowStarts
+        let source = UnsafeSendablePointer(base)
+        for parser in parsers { parser.resetTextArenas() }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            parsers[k].run(source.pointer, part: parts[k], firstFileRow: recordStarts[k], outputRow: outputStarts[k],
+                           outputs: pointers, recordLimit: recordLimit)
+        }
+        for k in parts.indices { if let failure = parsers[k].failure { throw failure } }
+        var next = firstRow
+        for k in parts.indices {
+            let parser = parsers[k]
+            outputs.moveRows(from: rowStarts[k], to: next, count: parser.producedRows)
+            try mergeLevels(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
+            mergeText(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
+            next += parser.producedRows
+            paddedRows += parser.paddedRows
+            skippedRows += parser.skippedRows
+            blankLines += parser.blankLines
+            recordsConsumed += parser.producedRows + parser.skippedRows + parser.blankLines
+            for (column, conflict) in parser.conflicts.sorted(by: { $0.key < $1.key }) where conflicts[column] == nil {
+                conflicts[column] = conflict
+            }
+        }
+        outputs.setRowCount(next)
+    }
+
+    /// Gives this thread's new levels their global codes and rewrites the codes it wrote.
+    private func mergeLevels(thread k: Int, rows: Range<Int>, outputs: OutputColumns) throws {
+        for (column, storage) in outputs.storages.enumerated() {
+            guard case .codes(let codes) = storage, let local = parsers[k].interners[column],
+                  let global = globalLevels[column] else { continue }
+            var map = localToGlobal[k][column]
+            for code in map.count..<local.count {
+                let row = local.firstRows[code]
+                let globalCode = local.withLevel(code) { bytes in
+                    global.code(of: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: bytes.count, row: row)
+                }
+                if Int(globalCode) == levelStrings[column].count {
+                    let text = local.withLevel(code) { String(validating: $0, as: UTF8.self) }
+                    guard let text else {
+                        throw CSVError(.invalidUTF8, file: plan.file, row: row, column: plan.columnNames[column])
+                    }
+                    levelStrings[column].append(text)
+                }
+                map.append(globalCode)
+            }
+            localToGlobal[k][column] = map
+            map.withUnsafeBufferPointer { map in
+                let pointer = codes.baseAddress
+                for row in rows where pointer[row] != CategoricalColumn.missingCode {
+                    pointer[row] = map[Int(pointer[row])]
+                }
+            }
+        }
+    }
+
+    /// Appends this thread's text bytes and makes its offsets global.
+    private func mergeText(thread k: Int, rows: Range<Int>, outputs: OutputColumns) {
+        for (column, storage) in outputs.storages.enumerated() {
+            guard case .text(let bytes, let offsets, _) = storage, let arena = parsers[k].textArenas[column] else { continue }
+            let base = bytes.count
+            bytes.growIfNeeded(toHold: base + arena.count)
+            (bytes.baseAddress + base).update(from: arena.baseAddress, count: arena.count)
+            bytes.setCount(base + arena.count)
+            for row in rows { offsets.baseAddress[row + 1] += base }
+        }
+    }
+}
+
+/// A pointer handed to worker threads that only read through it.
+struct UnsafeSendablePointer: @unchecked Sendable {
+    let pointer: UnsafePointer<UInt8>
+    init(_ pointer: UnsafePointer<UInt8>) { self.pointer = pointer }
+}

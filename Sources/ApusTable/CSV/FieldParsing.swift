@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Conversions of one field's bytes into a value. All are correctly rounded or exact.
+enum FieldParsing {
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// The `Double` written in `bytes[start..<end]` (decimal, optional sign, fraction and
+    /// exponent, or `inf`/`infinity`), or `nil`. Surrounding spaces and tabs are ignored.
+    ///
+    /// The common case (at most 19 significant digits, a value that is exact in a `Double`
+    /// times a power of ten up to 22) is computed with one correctly rounded operation;
+    /// anything else goes to `strtod`, so every result is correctly rounded.
+    @inline(__always)
+    static func parseDouble(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var i = start, n = end
+        while i < n && (base[i] == 32 || base[i] == 9) { i &+= 1 }
+        while n > i && (base[n &- 1] == 32 || base[n &- 1] == 9) { n &-= 1 }
+        guard i < n else { return nil }
+        let first = i
+        var negative = false
+        if base[i] == 45 { negative = true; i &+= 1 } else if base[i] == 43 { i &+= 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var sawDigit = false
+        var inexact = false
+        while i < n {
+            let d = base[i] &- 48
+            if d > 9 { break }
+            sawDigit = true
+            if digits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                if mantissa != 0 { digits &+= 1 }
+            } else {
+                exponent &+= 1
+                if d != 0 { inexact = true }
+            }
+            i &+= 1
+        }
+        if i < n && base[i] == 46 {
+            i &+= 1
+            while i < n {
+                let d = base[i] &- 48
+                if d > 9 { break }
+                sawDigit = true
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(d)
+                    if mantissa != 0 { digits &+= 1 }
+                    exponent &-= 1
+                } else if d != 0 {
+                    inexact = true
+                }
+                i &+= 1
+            }
+        }
+        guard sawDigit else { return parseSpecial(base, first, n) }
+        if i < n && (base[i] == 101 || base[i] == 69) {
+            i &+= 1
+            var exponentNegative = false
+            if i < n && base[i] == 45 { exponentNegative = true; i &+= 1 } else if i < n && base[i] == 43 { i &+= 1 }
+            var written = 0
+            var sawExponentDigit = false
+            while i < n {
+                let d = base[i] &- 48
+                if d > 9 { break }
+                sawExponentDigit = true
+                if written < 100_000 { written = written &* 10 &+ Int(d) }
+                i &+= 1
+            }
+            guard sawExponentDigit else { return nil }
+            exponent &+= exponentNegative ? -written : written
+        }
+        guard i == n else { return nil }
+        if mantissa == 0 && !inexact { return negative ? -0.0 : 0.0 }
+        if !inexact && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+            var value = Double(mantissa)
+            if exponent >= 0 { value *= powersOfTen[exponent] } else { value /= powersOfTen[-exponent] }
+            return negative ? -value : value
+        }
+        return slowParse(base, first, n)
+    }
+
+    /// `strtod` on a NUL-terminated copy: exact for every decimal input.
+    private static func slowParse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        let length = end - start
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+            for k in 0..<length { buffer[k] = CChar(bitPattern: base[start + k]) }
+            buffer[length] = 0
+            var endPointer: UnsafeMutablePointer<CChar>?
+            let value = strtod(buffer.baseAddress!, &endPointer)
+            guard let endPointer, endPointer - buffer.baseAddress! == length else { return nil }
+            return value
+        }
+    }
+
+    /// `inf`, `infinity` (any case, optional sign).
+    private static func parseSpecial(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var i = start
+        var negative = false
+        if i < end && (base[i] == 45 || base[i] == 43) { negative = base[i] == 45; i += 1 }
+        let word = String(decoding: UnsafeBufferPointer(start: base + i, count: end - i), as: UTF8.self).lowercased()
+        guard word == "inf" || word == "infinity" else { return nil }
+        return negative ? -.infinity : .infinity
+    }
+
+    /// `true`/`false` in any case; with `lenient`, also `t`/`f`, `yes`/`no`, `y`/`n`, `1`/`0`.
+    @inline(__always)
+    static func parseBoolean(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, lenient: Bool) -> Bool? {
+        var i = start, n = end
+        while i < n && base[i] == 32 { i += 1 }
+        while n > i && base[n - 1] == 32 { n -= 1 }
+        let length = n - i
+        guard length >= 1 && length <= 5 else { return nil }
+        var word: UInt64 = 0
+        for k in 0..<length { word = word << 8 | UInt64(base[i + k] | 0x20) }
+        switch word {
+        case 0x74_72_75_65: return true                  // true
+        case 0x66_61_6C_73_65: return false              // false
+        case 0x74 where lenient, 0x79 where lenient: return true     // t, y
+        case 0x66 where lenient, 0x6E where lenient: return false    // f, n
+        case 0x79_65_73 where lenient: return true       // yes
+        case 0x6E_6F where lenient: return false         // no
+        case 0x31 where lenient: return true             // 1 (| 0x20 leaves digits as they are)
+        case 0x30 where lenient: return false            // 0
+        default: return nil
+        }
+    }
+
+    /// A timestamp: ISO-8601 text, or a number taken as seconds since 1970 when
+    /// `allowEpochSeconds`.
+    @inline(__always)
+    static func parseTimestamp(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, allowEpochSeconds: Bool) -> Double? {
+        var i = start, n = end
+        while i < n && base[i] == 32 { i += 1 }
+        while n > i && base[n - 1] == 32 { n -= 1 }
+        if n - i >= 10 && base[i + 4] == 45 {
+            return TimestampParsing.parse(UnsafeBufferPointer(start: base + i, count: n - i))
+        }
+        return allowEpochSeconds ? parseDouble(base, i, n).flatMap { $0.isFinite ? $0 : nil } : nil
+    }
+}

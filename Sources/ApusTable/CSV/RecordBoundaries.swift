@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stretch of a block holding whole records, parsed by one thread.
+struct BlockPart {
+    var start: Int
+    var end: Int
+    /// Records in the stretch (blank lines included).
+    var records: Int
+}
+
+/// Finds where whole records end in a block of bytes and cuts the block into stretches of
+/// whole records for the threads.
+///
+/// A block without any `"` byte is cut at newlines directly. Otherwise a small state
+/// machine tracks quoted fields, so a newline inside quotes never ends a record.
+enum RecordBoundaries {
+    /// The outcome of scanning a block.
+    enum Scan {
+        /// `parts` cover `0..<parts.last!.end`; bytes after that begin an incomplete record.
+        case parts([BlockPart])
+        /// No record ends in the block; `insideQuotes` tells whether a quoted field is open.
+        case needMore(insideQuotes: Bool)
+    }
+
+    static func scan(_ base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, isEndOfInput: Bool, parts wanted: Int) -> Scan {
+        if count == 0 { return .parts([]) }
+        if memchr(base, 34, count) == nil {
+            return scanWithoutQuotes(base, count: count, isEndOfInput: isEndOfInput, parts: wanted)
+        }
+        return scanWithQuotes(base, count: count, delimiter: delimiter, isEndOfInput: isEndOfInput, parts: wanted)
+    }
+
+    private static func countNewlines(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var total = 0
+        var i = start
+        while i < end {
+            total &+= base[i] == 10 ? 1 : 0
+            i &+= 1
+        }
+        return total
+    }
+
+    private static func scanWithoutQuotes(_ base: UnsafePointer<UInt8>, count: Int, isEndOfInput: Bool, parts wanted: Int) -> Scan {
+        var end = count
+        if !isEndOfInput {
+            var last = count - 1
+            while last >= 0 && base[last] != 10 { last -= 1 }
+            guard last >= 0 else { return .needMore(insideQuotes: false) }
+            end = last + 1
+        }
+        var parts: [BlockPart] = []
+        var start = 0
+        for k in 1...wanted where start < end {
+            var cut = end
+            if k < wanted {
+                let target = max(start, end * k / wanted)
+                if let newline = memchr(base + target, 10, end - target) {
+                    cut = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+                }
+            }
+            if cut <= start { continue }
+            var records = countNewlines(base, start, cut)
+            if cut == end && base[cut - 1] != 10 { records += 1 }
+            parts.append(BlockPart(start: start, end: cut, records: records))
+            start = cut
+        }
+        return .parts(parts)
+    }
+
+    private static func scanWithQuotes(_ base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, isEndOfInput: Bool, parts wanted: Int) -> Scan {
+        // States: 0 field start, 1 unquoted field, 2 inside quotes, 3 quote seen inside quotes.
+        var state = 0
+        var recordEnds: [Int] = []
+        recordEnds.reserveCapacity(count / 32)
+        var i = 0
+        while i < count {
+            let byte = base[i]
+            switch state {
+            case 2: if byte == 34 { state = 3 }
+            case 3:
+                if byte == 34 { state = 2 }
+                else if byte == 10 { recordEnds.append(i + 1); state = 0 }
+                else if byte == delimiter { state = 0 }
+                else { state = 1 }
+            default:
+                if byte == 10 { recordEnds.append(i + 1); state = 0 }
+                else if byte == delimiter { state = 0 }
+                else if state == 0 && byte == 34 { state = 2 }
+                else { state = 1 }
+            }
+            i += 1
+        }
+        if isEndOfInput && (recordEnds.last ?? 0) < count { recordEnds.append(count) }
+        guard let end = recordEnds.last else { return .needMore(insideQuotes: state == 2) }
+        var parts: [BlockPart] = []
+        var start = 0, firstRecord = 0
+        for k in 1...wanted where firstRecord < recordEnds.count {
+            var lastRecord = recordEnds.count - 1
+            if k < wanted {
+                let target = end * k / wanted
+                var low = firstRecord, high = recordEnds.count - 1
+                while low < high {
+                    let middle = (low + high) / 2
+                    if recordEnds[middle] < target { low = middle + 1 } else { high = middle }
+                }
+                lastRecord = low
+            }
+            let cut = recordEnds[lastRecord]
+            parts.append(BlockPart(start: start, end: cut, records: lastRecord - firstRecord + 1))
+            start = cut
+            firstRecord = lastRecord + 1
+        }
+        return .parts(parts)
+    }
+}

@@ -1,0 +1,234 @@
+/// Parses one stretch of whole records into column buffers. One per thread; it keeps its
+/// own dictionaries of categorical levels across blocks and its own text bytes per block.
+final class SubrangeParser: @unchecked Sendable {
+    let plan: ParsePlan
+    /// Per categorical column, this thread's levels (codes local to this parser).
+    let interners: [LevelInterner?]
+    /// Per text column, the bytes of the values parsed in the current block.
+    private(set) var textArenas: [ColumnBuffer<UInt8>?]
+    private let scratch = ColumnBuffer<UInt8>(capacity: 256)
+    private var textMarks: [Int]
+    private let hasText: Bool
+
+    // Results of the last `run`.
+    private(set) var producedRows = 0
+    private(set) var paddedRows = 0
+    private(set) var skippedRows = 0
+    private(set) var blankLines = 0
+    private(set) var failure: CSVError?
+    /// Per column, the first value that did not fit the inferred kind: (row, value).
+    private(set) var conflicts: [Int: (row: Int, value: String)] = [:]
+
+    init(plan: ParsePlan) {
+        self.plan = plan
+        interners = plan.kinds.map { $0 == .categorical ? LevelInterner() : nil }
+        textArenas = plan.kinds.map { $0 == .text ? ColumnBuffer<UInt8>(capacity: 1 << 16) : nil }
+        textMarks = Array(repeating: 0, count: plan.kinds.count)
+        hasText = plan.kinds.contains(.text)
+    }
+
+    /// Empties the text bytes before a new block.
+    func resetTextArenas() {
+        for arena in textArenas { arena?.setCount(0) }
+    }
+
+    /// Parses the records of `part`, writing row values from `outputRow` on.
+    /// - Parameters:
+    ///   - firstFileRow: the 1-based row number of the first record, for messages.
+    ///   - recordLimit: stop after this many records.
+    func run(_ base: UnsafePointer<UInt8>, part: BlockPart, firstFileRow: Int, outputRow: Int,
+             outputs: [ColumnPointers], recordLimit: Int = .max) {
+        producedRows = 0; paddedRows = 0; skippedRows = 0; blankLines = 0
+        failure = nil
+        conflicts = [:]
+        let kinds = plan.kinds
+        outputs.withUnsafeBufferPointer { outs in
+            kinds.withUnsafeBufferPointer { kinds in
+                parseRecords(base, part, firstFileRow, outputRow, outs, kinds, recordLimit)
+            }
+        }
+    }
+
+    private func parseRecords(_ base: UnsafePointer<UInt8>, _ part: BlockPart, _ firstFileRow: Int, _ outputRow: Int,
+                              _ outs: UnsafeBufferPointer<ColumnPointers>, _ kinds: UnsafeBufferPointer<ColumnKind>,
+                              _ recordLimit: Int) {
+        let end = part.end
+        let columnCount = kinds.count
+        let delimiter = plan.delimiter
+        var p = part.start
+        var fileRow = firstFileRow
+        var row = outputRow
+        var records = 0
+        while p < end && records < recordLimit {
+            records += 1
+            if columnCount > 1 {
+                if base[p] == 10 { p += 1; blankLines += 1; fileRow += 1; continue }
+                if base[p] == 13 && p + 1 < end && base[p + 1] == 10 { p += 2; blankLines += 1; fileRow += 1; continue }
+            }
+            if hasText { markText() }
+            var column = 0
+            while true {
+                var fieldBase = base
+                var start = p, stop = p
+                var quoted = false
+                var terminator: UInt8 = 0
+                if p < end && base[p] == 34 {
+                    quoted = true
+                    var q = p + 1, closing = -1, escaped = false
+                    while q < end {
+                        if base[q] == 34 {
+                            if q + 1 < end && base[q + 1] == 34 { escaped = true; q += 2; continue }
+                            closing = q
+                            break
+                        }
+                        q += 1
+                    }
+                    if closing < 0 { return fail(.unterminatedQuote, fileRow, column) }
+                    start = p + 1; stop = closing
+                    if escaped {
+                        unescape(base, start, stop)
+                        fieldBase = UnsafePointer(scratch.baseAddress); start = 0; stop = scratch.count
+                    }
+                    p = closing + 1
+                    if p < end {
+                        let next = base[p]
+                        if next == delimiter || next == 10 { terminator = next; p += 1 }
+                        else if next == 13 && (p + 1 == end || base[p + 1] == 10) { terminator = 10; p += p + 1 == end ? 1 : 2 }
+                        else {
+                            let text = String(decoding: UnsafeBufferPointer(start: base + p, count: min(10, end - p)), as: UTF8.self)
+                            return fail(.unexpectedAfterClosingQuote(text), fileRow, column)
+                        }
+                    }
+                } else {
+                    while p < end {
+                        let byte = base[p]
+                        if byte == delimiter || byte == 10 { break }
+                        p += 1
+                    }
+                    stop = p
+                    if p < end { terminator = base[p]; p += 1 }
+                    if terminator != delimiter && stop > start && base[stop - 1] == 13 { stop -= 1 }
+                }
+                if column < columnCount {
+                    store(column, kinds[column], outs[column], fieldBase, start, stop, quoted, row, fileRow)
+                    if failure != nil { return }
+                }
+                column += 1
+                if terminator != delimiter { break }
+            }
+            if column != columnCount {
+                if column < columnCount && plan.raggedRows == .pad {
+                    for missing in column..<columnCount {
+                        store(missing, kinds[missing], outs[missing], base, 0, 0, false, row, fileRow)
+                    }
+                    paddedRows += 1
+                } else if plan.raggedRows == .skip {
+                    skippedRows += 1
+                    fileRow += 1
+                    if hasText { rollBackText() }
+                    continue
+                } else {
+                    return fail(.raggedRow(expected: columnCount, found: column), fileRow, nil)
+                }
+            }
+            fileRow += 1
+            row += 1
+            producedRows += 1
+        }
+    }
+
+    @inline(__always)
+    private func store(_ column: Int, _ kind: ColumnKind, _ out: ColumnPointers, _ base: UnsafePointer<UInt8>,
+                       _ start: Int, _ stop: Int, _ quoted: Bool, _ row: Int, _ fileRow: Int) {
+        switch kind {
+        case .numeric:
+            if let value = FieldParsing.parseDouble(base, start, stop) {
+                out.doubles![row] = value
+            } else {
+                out.doubles![row] = .nan
+                checkMissing(column, kind, base, start, stop, fileRow)
+            }
+        case .timestamp:
+            if let value = FieldParsing.parseTimestamp(base, start, stop, allowEpochSeconds: plan.forced[column]) {
+                out.doubles![row] = value
+            } else {
+                out.doubles![row] = .nan
+                checkMissing(column, kind, base, start, stop, fileRow)
+            }
+        case .boolean:
+            if let value = FieldParsing.parseBoolean(base, start, stop, lenient: true) {
+                out.bytes![row] = value ? 1 : 0
+            } else {
+                out.bytes![row] = BooleanColumn.missingByte
+                checkMissing(column, kind, base, start, stop, fileRow)
+            }
+        case .categorical:
+            if !quoted && plan.missing.matches(base, start, stop) {
+                out.codes![row] = CategoricalColumn.missingCode
+            } else {
+                out.codes![row] = interners[column].unsafelyUnwrapped.code(of: base + start, count: stop - start, row: fileRow)
+            }
+        case .text:
+            let arena = textArenas[column].unsafelyUnwrapped
+            if !quoted && plan.missing.matches(base, start, stop) {
+                out.bytes![row] = 1
+            } else {
+                let field = UnsafeBufferPointer(start: base + start, count: stop - start)
+                if !Self.isValidUTF8(field) { return fail(.invalidUTF8, fileRow, column) }
+                arena.growIfNeeded(toHold: arena.count + field.count)
+                (arena.baseAddress + arena.count).update(from: field.baseAddress!, count: field.count)
+                arena.setCount(arena.count + field.count)
+                out.bytes![row] = 0
+            }
+            out.offsets![row + 1] = arena.count
+        }
+    }
+
+    /// A value that is neither a missing token nor blank did not fit the column's kind.
+    private func checkMissing(_ column: Int, _ kind: ColumnKind, _ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int, _ fileRow: Int) {
+        if plan.missing.matches(base, start, stop) { return }
+        var blank = true
+        for k in start..<stop where base[k] != 32 && base[k] != 9 { blank = false; break }
+        if blank { return }
+        let value = Self.excerpt(base, start, stop)
+        if plan.forced[column] {
+            fail(.notA(kind, value: value), fileRow, column)
+        } else if plan.conflictsAreFatal {
+            fail(.inferredKindConflict(kind, value: value), fileRow, column)
+        } else if conflicts[column] == nil {
+            conflicts[column] = (fileRow, value)
+        }
+    }
+
+    static func excerpt(_ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int) -> String {
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: min(stop - start, 64)), as: UTF8.self)
+        return stop - start > 64 ? text + "…" : text
+    }
+
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var ascii = true
+        for byte in bytes where byte >= 0x80 { ascii = false; break }
+        return ascii || String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    private func unescape(_ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int) {
+        scratch.setCount(0)
+        var k = start
+        while k < stop {
+            scratch.append(base[k])
+            k += base[k] == 34 ? 2 : 1
+        }
+    }
+
+    private func markText() {
+        for (column, arena) in textArenas.enumerated() { if let arena { textMarks[column] = arena.count } }
+    }
+
+    private func rollBackText() {
+        for (column, arena) in textArenas.enumerated() { arena?.setCount(textMarks[column]) }
+    }
+
+    private func fail(_ reason: CSVError.Reason, _ fileRow: Int, _ column: Int?) {
+        failure = CSVError(reason, file: plan.file, row: fileRow, column: column.map { plan.columnNames[$0] })
+    }
+}
