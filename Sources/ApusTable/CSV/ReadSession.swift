@@ -50,18 +50,24 @@ struct ReadSession {
         // The header row.
         var header: [[UInt8]]
         while true {
-            do {
-                if let (fields, end) = try DialectDetection.firstRecord(buffer.base + consumed, count: buffer.filled - consumed,
-                                                                         delimiter: delimiter, isEndOfInput: buffer.isEndOfInput) {
+            let available = buffer.filled - consumed
+            let scan = RecordBoundaries.scan(buffer.base + consumed, count: available, delimiter: delimiter,
+                                             isEndOfInput: buffer.isEndOfInput, parts: 1)
+            if case .parts(let parts) = scan, let part = parts.first {
+                do {
+                    let (fields, end) = try DialectDetection.firstRecord(buffer.base + consumed, count: part.end,
+                                                                          delimiter: delimiter, isEndOfInput: true)!
                     header = fields
                     if options.hasHeader { consumed += end }
                     break
+                } catch var error as CSVError {
+                    error.file = label
+                    throw error
                 }
-            } catch var error as CSVError {
-                error.file = label
-                throw error
             }
-            if buffer.filled - consumed >= options.maxRowBytes { throw CSVError(.rowTooLong(limit: options.maxRowBytes), file: label) }
+            if case .needMore(let insideQuotes) = scan, available >= options.maxRowBytes {
+                throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label)
+            }
             try buffer.refill(dropping: consumed, maximumCapacity: maxCapacity)
             consumed = 0
         }
