@@ -59,8 +59,9 @@ extension Table {
     /// missing value form a class of their own.
     ///
     /// A class with fewer than `k` rows is allowed, as scikit-learn allows it (with a
-    /// warning): it is absent from the validation rows of some folds. Check class sizes
-    /// first if that matters.
+    /// warning): it is absent from the validation rows of some folds. Unlike scikit-learn,
+    /// `k` above the size of every class is allowed too. There is no warning channel here;
+    /// check class sizes first if that matters.
     ///
     /// - Parameters:
     ///   - k: the number of folds, from 2 to `rowCount`.
