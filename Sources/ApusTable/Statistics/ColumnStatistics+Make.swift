@@ -5,14 +5,14 @@ extension ColumnStatistics {
     /// - Parameters:
     ///   - sorted: the non-missing values (or a sample of them), ascending.
     ///   - distinct: number of distinct non-missing values.
-    ///   - approximate: whether `sorted` is a sample or `distinct` an estimate.
+    ///   - approximate: the fields that are estimates.
     static func makeNumeric(
         name: String, kind: ColumnKind, count: Int, moments: Moments,
-        sorted: [Double], distinct: Int, approximate: Bool
+        sorted: [Double], distinct: Int, approximate: [Estimate] = []
     ) -> ColumnStatistics {
         var statistics = ColumnStatistics(name: name, kind: kind, count: count, missing: count - moments.count)
         statistics.distinct = distinct
-        statistics.approximate = approximate ? true : nil
+        statistics.approximate = approximate.isEmpty ? nil : approximate
         guard moments.count > 0 else { return statistics }
         statistics.mean = moments.meanIfDefined
         statistics.std = moments.sampleStandardDeviation
@@ -30,15 +30,15 @@ extension ColumnStatistics {
     /// - Parameters:
     ///   - distinct: number of distinct non-missing values.
     ///   - topLevels: the most frequent values, best first.
-    ///   - approximate: whether `distinct` or the counts are estimates.
+    ///   - approximate: the fields that are estimates.
     static func makeLevels(
         name: String, kind: ColumnKind, count: Int, missing: Int,
-        distinct: Int, topLevels: [LevelCount], approximate: Bool
+        distinct: Int, topLevels: [LevelCount], approximate: [Estimate] = []
     ) -> ColumnStatistics {
         var statistics = ColumnStatistics(name: name, kind: kind, count: count, missing: missing)
         statistics.distinct = distinct
         statistics.topLevels = topLevels
-        statistics.approximate = approximate ? true : nil
+        statistics.approximate = approximate.isEmpty ? nil : approximate
         return statistics
     }
 

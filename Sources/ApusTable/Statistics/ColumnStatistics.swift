@@ -35,6 +35,16 @@ public struct ColumnStatistics: Sendable, Codable, Equatable {
         }
     }
 
+    /// A field that a streaming profile may estimate.
+    public enum Estimate: String, Sendable, Codable, CaseIterable {
+        /// `quantiles`, read from a sample.
+        case quantiles
+        /// `distinct`, from a HyperLogLog sketch.
+        case distinct
+        /// The counts in `topLevels`, from a frequent-items summary.
+        case topLevels
+    }
+
     /// One distinct value and the number of rows that hold it.
     public struct LevelCount: Sendable, Codable, Equatable {
         /// The value as text (`true` / `false` for boolean columns).
@@ -79,9 +89,9 @@ public struct ColumnStatistics: Sendable, Codable, Equatable {
     public var trueCount: Int?
     /// `trueCount` over the non-missing values; `nil` when all are missing.
     public var trueRate: Double?
-    /// `true` when `quantiles`, `distinct` or `topLevels` are estimates (streaming
-    /// profiles of large inputs); `nil` when every field is exact.
-    public var approximate: Bool?
+    /// The fields that are estimates rather than exact (streaming profiles of large
+    /// inputs), in declaration order; `nil` when every field is exact.
+    public var approximate: [Estimate]?
 
     /// Statistics holding only the fields every kind has; the others are `nil`.
     public init(name: String, kind: ColumnKind, count: Int, missing: Int) {
@@ -101,4 +111,9 @@ public struct ColumnStatistics: Sendable, Codable, Equatable {
 
     /// The median (50th percentile).
     public var median: Double? { quantile(0.5) }
+
+    /// Whether `field` is an estimate.
+    public func isApproximate(_ field: Estimate) -> Bool {
+        approximate?.contains(field) ?? false
+    }
 }

@@ -33,7 +33,7 @@ enum ColumnProfiling {
             let sorted = Quantiles.sortedPresent(values, presentCount: moments.count)
             return ColumnStatistics.makeNumeric(
                 name: name, kind: kind, count: values.count, moments: moments,
-                sorted: sorted, distinct: Quantiles.distinctCount(sorted), approximate: false)
+                sorted: sorted, distinct: Quantiles.distinctCount(sorted))
         }
     }
 
@@ -47,7 +47,7 @@ enum ColumnProfiling {
         }
         return ColumnStatistics.makeLevels(
             name: name, kind: .categorical, count: column.count, missing: counts.missing,
-            distinct: distinct, topLevels: selection.levelCounts { column.levels[$0] }, approximate: false)
+            distinct: distinct, topLevels: selection.levelCounts { column.levels[$0] })
     }
 
     private static func text(_ column: TextColumn, named name: String) -> ColumnStatistics {
@@ -57,7 +57,6 @@ enum ColumnProfiling {
         return ColumnStatistics.makeLevels(
             name: name, kind: .text, count: column.count, missing: counter.missing,
             distinct: counter.entries.count,
-            topLevels: selection.levelCounts { ByteStringCounter.text(of: counter.entries[$0], in: column) },
-            approximate: false)
+            topLevels: selection.levelCounts { ByteStringCounter.text(of: counter.entries[$0], in: column) })
     }
 }

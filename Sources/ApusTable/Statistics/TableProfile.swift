@@ -20,7 +20,7 @@ public struct TableProfile: Sendable, Codable, Equatable {
     public init(rows: Int, columns: [ColumnStatistics]) {
         self.rows = rows
         self.columns = columns
-        self.approximate = columns.contains { $0.approximate == true }
+        self.approximate = columns.contains { $0.approximate != nil }
     }
 
     /// The names and kinds of the columns.
