@@ -3,10 +3,10 @@ extension TableProfile {
     ///
     /// ```text
     /// data.csv: 4 rows × 2 columns
-    /// column  kind         missing  mean  std     min  p50  max  distinct  top
-    /// ------  -----------  -------  ----  ------  ---  ---  ---  --------  --------------
-    /// x       numeric     1 (25%)     2       1    1    2    3         3
-    /// city    categorical        0                                      2  Oslo (3), Rome (1)
+    /// column  kind         missing  mean  std  min  p50  max  distinct  top
+    /// ------  -----------  -------  ----  ---  ---  ---  ---  --------  ------------------
+    /// x       numeric      1 (25%)     2    1    1    2    3         3
+    /// city    categorical        0                                   2  Oslo (3), Rome (1)
     /// ```
     ///
     /// Numbers have at most six significant digits; timestamps are shown in ISO 8601 (the
