@@ -56,7 +56,7 @@ struct ChurnScenario: SyntheticRowGenerator {
         let neverLoggedIn = draw.chance(0.07)
         let lastLogin = min(365, Int(draw.exponential(mean: exp(1.8 + 0.6 * dissatisfaction))))
 
-        var logit = -1.95 + Self.contractRisk[contract] - 0.035 * Double(tenure)
+        var logit = -1.7 + Self.contractRisk[contract] - 0.035 * Double(tenure)
         logit += 0.35 * Double(min(supportCalls, 6)) + 0.012 * (monthly - 60)
         logit += Self.paymentRisk[payment] + Self.planRisk[plan] + Self.regionRisk[region]
         logit += (hasPartner ? -0.25 : 0) + 0.5 * dissatisfaction

@@ -90,9 +90,9 @@ struct CreditScenario: SyntheticRowGenerator {
         let interestRate = min(29.99, max(3.5, 8 + 2.2 * observedRisk + 0.02 * Double(term - 36)
             + rateRise + 0.8 * draw.gaussian()))
 
-        var logit = -2.6 + 1.3 * (utilization - 0.45) + 0.6 * (utilization > 0.9 ? 1 : 0)
-        logit += 0.38 * Double(min(latePayments, 6)) + 0.9 * max(debtRatio - 0.45, 0)
-        logit += -0.55 * log(income / 45_000) + 0.45 * pow(Double(age - 45) / 20, 2)
+        var logit = -3.2 + 1.6 * (utilization - 0.45) + 0.7 * (utilization > 0.9 ? 1 : 0)
+        logit += 0.45 * Double(min(latePayments, 6)) + 1.1 * max(debtRatio - 0.45, 0)
+        logit += -0.7 * log(income / 45_000) + 0.45 * pow(Double(age - 45) / 20, 2)
         logit += -0.2 * log1p(Double(months) / 12) + 0.3 * log1p(4 * loanAmount / income)
         logit += Self.purposeRisk[purpose] + Self.employmentRisk[employment] + Self.housingRisk[housing]
         logit += Self.regionRisk[region] + (term == 60 ? 0.15 : 0) + 0.5 * discipline

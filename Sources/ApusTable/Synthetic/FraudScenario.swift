@@ -36,7 +36,7 @@ struct FraudScenario: SyntheticRowGenerator {
         3.0, 3.2, 3.4, 3.4, 3.0, 2.4, 2.0, 1.8, 1.8, 2.0, 2.2, 2.4,
         2.6, 2.6, 2.5, 2.5, 2.6, 2.8, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0,
     ]
-    private static let channelWeights = [[0.57, 0.33, 0.10], [0.20, 0.65, 0.15]]  // legit, fraud
+    private static let channelWeights = [[0.57, 0.33, 0.10], [0.30, 0.55, 0.15]]  // legit, fraud
     /// Weights of the nine card categories (not `cash`), by channel (pos, online) and label.
     private static let categoryWeights = [
         [0.30, 0.22, 0.15, 0.02, 0.04, 0.00, 0.08, 0.14, 0.01],  // pos, legit
@@ -72,7 +72,7 @@ struct FraudScenario: SyntheticRowGenerator {
         let second = hour * 3_600 + draw.integer(in: 0...3_599)
         let channel = draw.pick(Self.channelWeights[label])
         let category = channel == 2 ? 9 : draw.pick(Self.categoryWeights[channel * 2 + label])
-        let isForeign = draw.chance(isFraud ? 0.30 : category == 3 ? 0.25 : 0.035)
+        let isForeign = draw.chance(isFraud ? 0.15 : category == 3 ? 0.25 : 0.035)
         var country = home
         if isForeign {
             country = draw.integer(in: 0...Self.countries.count - 2)
@@ -85,15 +85,15 @@ struct FraudScenario: SyntheticRowGenerator {
         } else if isFraud && draw.chance(0.2) {
             amount = draw.uniform(0.5, 5)  // card testing
         } else {
-            let median = typicalSpend * Self.categorySpend[category] * (isFraud ? 3.5 : 1)
+            let median = typicalSpend * Self.categorySpend[category] * (isFraud ? 2.5 : 1)
             amount = min(20_000, max(0.5, draw.logNormal(median: median, sigma: 0.8)))
         }
         let distance = isForeign ? min(16_000, draw.logNormal(median: 1_800, sigma: 0.7))
-            : min(3_000, draw.logNormal(median: isFraud ? 45 : 6, sigma: isFraud ? 1.3 : 1.0))
+            : min(3_000, draw.logNormal(median: isFraud ? 15 : 6, sigma: isFraud ? 1.3 : 1.0))
         let distanceMissing = draw.chance(channel == 1 ? 0.15 : 0.02)
-        let newCard = isFraud && draw.chance(0.3)
+        let newCard = isFraud && draw.chance(0.2)
         let cardAge = newCard ? draw.integer(in: 0...45) : cardAgeOnFirstDay + day - Self.firstDay
-        let recentCount = draw.poisson(mean: isFraud ? 5.5 : 1.8)
+        let recentCount = draw.poisson(mean: isFraud ? 3.5 : 1.8)
         let device = channel == 1 ? draw.pick(Self.onlineDevices[isFraud ? 2 : prefersMobile ? 0 : 1]) : 3
         let deviceMissing = draw.chance(isFraud ? 0.15 : 0.05)
 

@@ -13,7 +13,7 @@ public enum SyntheticScenario: String, CaseIterable, Sendable {
     case credit
     /// Card transactions and whether they were fraudulent (binary, about 1.8% positives).
     case fraud
-    /// Subscription customers and whether they left (binary, about 23% positives).
+    /// Subscription customers and whether they left (binary, about 22% positives).
     case churn
     /// Daily units sold per store and item category (Poisson counts).
     case demand
