@@ -72,7 +72,9 @@ extension SyntheticTests {
     @Test func fixedFormattingMatchesNumberFormatting() {
         var random = SeededRandom(seed: 3)
         let specials = [0, -0.0004, 0.0005, -2.5, 1.005, 123_456.789, 29.99, 1e-9]
-        let values = specials + (0..<2_000).map { _ in (random.nextDouble() - 0.5) * pow(10, Double(random.nextInt(below: 8)) - 2) }
+        let values = specials + (0..<2_000).map { _ in
+            (random.nextDouble() - 0.5) * pow(10, Double(random.nextInt(below: 8)) - 2)
+        }
         for value in values {
             for decimals in 0...4 {
                 var buffer = SyntheticRowBuffer(capacity: 64)

@@ -10,7 +10,7 @@ import Darwin
 /// the lender prices the observable risk into `interest_rate`. `default` is
 /// Bernoulli(sigmoid(f)) with f built from the true (pre-missing) values, the unobserved
 /// score and a 2020 stress period. `sex` has no direct effect; incomes of `F` applicants
-/// are about 15% lower, so a model can pick up a disparity through income.
+/// are 14% lower at the median, so a model can pick up a disparity through income.
 struct CreditScenario: SyntheticRowGenerator {
     static let columnNames = [
         "age", "income", "debt_ratio", "utilization", "months_employed", "num_late_payments",
@@ -31,6 +31,7 @@ struct CreditScenario: SyntheticRowGenerator {
     static let lastDay = SyntheticRowBuffer.day(2024, 12, 31)
 
     // Per-level parameters, in the order of the level lists above.
+    private static let selfEmployed = 1, unemployed = 4, retired = 5  // employment indices
     private static let employmentWeights = [0.58, 0.13, 0.11, 0.11, 0.07]  // below 62 / not retired
     private static let employmentIncome = [52_000.0, 58_000, 45_000, 24_000, 9_000, 30_000]
     private static let employmentRisk = [0.0, 0.1, 0.2, 0.15, 0.6, -0.1]
@@ -59,7 +60,7 @@ struct CreditScenario: SyntheticRowGenerator {
         let day = draw.integer(in: Self.firstDay...Self.lastDay)
         let isFemale = draw.chance(0.48)
         let age = min(75, max(21, Int((42 + 13 * draw.gaussian()).rounded())))
-        let employment = age >= 62 && draw.chance(0.65) ? 5 : draw.pick(Self.employmentWeights)
+        let employment = age >= 62 && draw.chance(0.65) ? Self.retired : draw.pick(Self.employmentWeights)
         let region = draw.pick(Self.regionWeights)
         let housing = draw.pick(Self.housingWeights[age < 30 ? 0 : age < 50 ? 1 : 2])
         let discipline = draw.gaussian()  // unobserved
@@ -67,10 +68,10 @@ struct CreditScenario: SyntheticRowGenerator {
         let ageFactor = 1 + 0.015 * Double(min(age, 55) - 35)
         let incomeMedian = Self.employmentIncome[employment] * Self.regionIncome[region] * ageFactor
             * (isFemale ? 0.86 : 1)
-        let income = (draw.logNormal(median: incomeMedian, sigma: employment == 1 ? 0.7 : 0.45) / 100)
-            .rounded() * 100 + 100
+        let incomeSpread = employment == Self.selfEmployed ? 0.7 : 0.45
+        let income = (draw.logNormal(median: incomeMedian, sigma: incomeSpread) / 100).rounded() * 100 + 100
         let months: Int
-        if employment >= 4 {
+        if employment == Self.unemployed || employment == Self.retired {
             months = 0
         } else {
             months = min((age - 18) * 12, Int(draw.exponential(mean: 70)))
@@ -86,7 +87,8 @@ struct CreditScenario: SyntheticRowGenerator {
         let term = Self.loanTerms[draw.pick(Self.termWeights[loanAmount > 20_000 ? 1 : 0])]
         let observedRisk = 0.5 * Double(latePayments) + 1.5 * (utilization - 0.4)
             + 0.8 * max(debtRatio - 0.4, 0) - 0.5 * log(income / 50_000)
-        let rateRise = 3 * min(1, max(0, Double(day - Self.rateRiseStart) / Double(Self.rateRiseEnd - Self.rateRiseStart)))
+        let riseShare = Double(day - Self.rateRiseStart) / Double(Self.rateRiseEnd - Self.rateRiseStart)
+        let rateRise = 3 * min(1, max(0, riseShare))
         let interestRate = min(29.99, max(3.5, 8 + 2.2 * observedRisk + 0.02 * Double(term - 36)
             + rateRise + 0.8 * draw.gaussian()))
 
@@ -100,7 +102,7 @@ struct CreditScenario: SyntheticRowGenerator {
         let defaulted = draw.chance(SyntheticDraws.sigmoid(logit))
 
         // Missing values, drawn after the label: the label saw the true values.
-        let incomeMissing = draw.chance(employment == 1 ? 0.12 : 0.03)
+        let incomeMissing = draw.chance(employment == Self.selfEmployed ? 0.12 : 0.03)
         let utilizationMissing = draw.chance(0.06)
         let monthsMissing = draw.chance(0.03)
 
