@@ -25,6 +25,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (release builds, run by bench/*.py against the Python anchors).
+        .executableTarget(name: "apus-bench", dependencies: ["ApusTable"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         // Drives the real `apus` binary end to end.
         .testTarget(name: "ApusCLITests", dependencies: ["apus", "ApusTable"]),

@@ -6,18 +6,43 @@ import Darwin
 
 /// Conversions of one field's bytes into a value. All are correctly rounded or exact.
 enum FieldParsing {
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
+    /// 10^exponent for 0...22 (all exact in a `Double`). A switch of constants compiles to
+    /// a table in read-only memory: no lazy initialisation or bounds check per call.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
     }
 
     /// The `Double` written in `bytes[start..<end]` (decimal, optional sign, fraction and
     /// exponent, or `inf`/`infinity`), or `nil`. Surrounding spaces and tabs are ignored.
     ///
-    /// The common case (at most 19 significant digits, a value that is exact in a `Double`
-    /// times a power of ten up to 22) is computed with one correctly rounded operation;
-    /// anything else goes to `strtod`, so every result is correctly rounded.
+    /// The common case (at most 19 digits, a value that is exact in a `Double` times a
+    /// power of ten up to 22) is computed with one correctly rounded operation; anything
+    /// else goes to `strtod`, so every result is correctly rounded.
     @inline(__always)
     static func parseDouble(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         var i = start, n = end
@@ -28,61 +53,50 @@ enum FieldParsing {
         var negative = false
         if base[i] == 45 { negative = true; i &+= 1 } else if base[i] == 43 { i &+= 1 }
         var mantissa: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        var sawDigit = false
-        var inexact = false
+        let integerStart = i
         while i < n {
             let d = base[i] &- 48
             if d > 9 { break }
-            sawDigit = true
-            if digits < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                if mantissa != 0 { digits &+= 1 }
-            } else {
-                exponent &+= 1
-                if d != 0 { inexact = true }
-            }
+            mantissa = mantissa &* 10 &+ UInt64(d)
             i &+= 1
         }
+        var digits = i &- integerStart
+        var exponent = 0
         if i < n && base[i] == 46 {
             i &+= 1
+            let fractionStart = i
             while i < n {
                 let d = base[i] &- 48
                 if d > 9 { break }
-                sawDigit = true
-                if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    if mantissa != 0 { digits &+= 1 }
-                    exponent &-= 1
-                } else if d != 0 {
-                    inexact = true
-                }
+                mantissa = mantissa &* 10 &+ UInt64(d)
                 i &+= 1
             }
+            exponent = fractionStart &- i
+            digits &+= i &- fractionStart
         }
-        guard sawDigit else { return parseSpecial(base, first, n) }
+        guard digits > 0 else { return parseSpecial(base, first, n) }
         if i < n && (base[i] == 101 || base[i] == 69) {
             i &+= 1
             var exponentNegative = false
             if i < n && base[i] == 45 { exponentNegative = true; i &+= 1 } else if i < n && base[i] == 43 { i &+= 1 }
             var written = 0
-            var sawExponentDigit = false
+            let exponentStart = i
             while i < n {
                 let d = base[i] &- 48
                 if d > 9 { break }
-                sawExponentDigit = true
                 if written < 100_000 { written = written &* 10 &+ Int(d) }
                 i &+= 1
             }
-            guard sawExponentDigit else { return nil }
+            guard i > exponentStart else { return nil }
             exponent &+= exponentNegative ? -written : written
         }
         guard i == n else { return nil }
-        if mantissa == 0 && !inexact { return negative ? -0.0 : 0.0 }
-        if !inexact && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+        // More than 19 digits may have overflowed the mantissa: let strtod round them.
+        guard digits <= 19 else { return slowParse(base, first, n) }
+        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        if mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             var value = Double(mantissa)
-            if exponent >= 0 { value *= powersOfTen[exponent] } else { value /= powersOfTen[-exponent] }
+            if exponent >= 0 { value *= powerOfTen(exponent) } else { value /= powerOfTen(-exponent) }
             return negative ? -value : value
         }
         return slowParse(base, first, n)

@@ -2,14 +2,16 @@
 /// table over one byte arena). Used to dictionary-encode categorical fields without
 /// creating a `String` per field.
 final class LevelInterner: @unchecked Sendable {
-    private(set) var arena: [UInt8] = []
-    private(set) var starts: [Int] = []
-    private(set) var lengths: [Int] = []
+    // Only the thread that owns the interner touches it, so dynamic exclusivity checks
+    // (which cost more than the lookup itself) are turned off.
+    @exclusivity(unchecked) private(set) var arena: [UInt8] = []
+    @exclusivity(unchecked) private(set) var starts: [Int] = []
+    @exclusivity(unchecked) private(set) var lengths: [Int] = []
     /// The row (1-based, in the file) where each level was first seen.
-    private(set) var firstRows: [Int] = []
-    private var hashes: [UInt64] = []
-    private var slots: [Int32]
-    private var mask: Int
+    @exclusivity(unchecked) private(set) var firstRows: [Int] = []
+    @exclusivity(unchecked) private var hashes: [UInt64] = []
+    @exclusivity(unchecked) private var slots: [Int32]
+    @exclusivity(unchecked) private var mask: Int
 
     init() {
         slots = Array(repeating: -1, count: 64)

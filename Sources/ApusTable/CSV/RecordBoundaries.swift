@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,9 +35,18 @@ enum RecordBoundaries {
         return scanWithQuotes(base, count: count, delimiter: delimiter, isEndOfInput: isEndOfInput, parts: wanted)
     }
 
-    private static func countNewlines(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    /// Newlines in `base[start..<end]`, eight bytes at a time.
+    static func countNewlines(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var total = 0
         var i = start
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        while i &+ 8 <= end {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            // 0x80 in exactly the bytes that are zero, i.e. were newlines.
+            let zeroBytes = ~(((word & low7) &+ low7) | word | low7)
+            total &+= zeroBytes.nonzeroBitCount
+            i &+= 8
+        }
         while i < end {
             total &+= base[i] == 10 ? 1 : 0
             i &+= 1
@@ -63,11 +73,18 @@ enum RecordBoundaries {
                 }
             }
             if cut <= start { continue }
-            var records = countNewlines(base, start, cut)
-            if cut == end && base[cut - 1] != 10 { records += 1 }
-            parts.append(BlockPart(start: start, end: cut, records: records))
+            parts.append(BlockPart(start: start, end: cut, records: 0))
             start = cut
         }
+        // Count each part's records on its own thread.
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts.count)
+        defer { counts.deallocate() }
+        let shared = UnsafeSendablePointer(base), results = UnsafeSendableCounts(counts), bounds = parts
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            results.buffer[k] = countNewlines(shared.pointer, bounds[k].start, bounds[k].end)
+        }
+        for k in parts.indices { parts[k].records = counts[k] }
+        if let last = parts.last, base[last.end - 1] != 10 { parts[parts.count - 1].records += 1 }
         return .parts(parts)
     }
 
@@ -116,4 +133,10 @@ enum RecordBoundaries {
         }
         return .parts(parts)
     }
+}
+
+/// Per-part results written by worker threads, each to its own slot.
+struct UnsafeSendableCounts: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Int>
+    init(_ buffer: UnsafeMutableBufferPointer<Int>) { self.buffer = buffer }
 }

@@ -5,7 +5,7 @@ final class SubrangeParser: @unchecked Sendable {
     /// Per categorical column, this thread's levels (codes local to this parser).
     let interners: [LevelInterner?]
     /// Per text column, the bytes of the values parsed in the current block.
-    private(set) var textArenas: [ColumnBuffer<UInt8>?]
+    let textArenas: [ColumnBuffer<UInt8>?]
     private let scratch = ColumnBuffer<UInt8>(capacity: 256)
     private var textMarks: [Int]
     private let hasText: Bool
@@ -55,10 +55,19 @@ final class SubrangeParser: @unchecked Sendable {
         let end = part.end
         let columnCount = kinds.count
         let delimiter = plan.delimiter
+        let missing = plan.missing
+        let interners = self.interners
         var p = part.start
         var fileRow = firstFileRow
         var row = outputRow
         var records = 0
+        var blankLines = 0, paddedRows = 0, skippedRows = 0
+        defer {
+            self.blankLines = blankLines
+            self.paddedRows = paddedRows
+            self.skippedRows = skippedRows
+            producedRows = row - outputRow
+        }
         while p < end && records < recordLimit {
             records += 1
             if columnCount > 1 {
@@ -110,8 +119,17 @@ final class SubrangeParser: @unchecked Sendable {
                     if terminator != delimiter && stop > start && base[stop - 1] == 13 { stop -= 1 }
                 }
                 if column < columnCount {
-                    store(column, kinds[column], outs[column], fieldBase, start, stop, quoted, row, fileRow)
-                    if failure != nil { return }
+                    // The common cases inline; everything else (missing values, other
+                    // kinds, errors) out of line.
+                    let kind = kinds[column]
+                    if kind == .numeric, let value = FieldParsing.parseDouble(fieldBase, start, stop) {
+                        outs[column].doubles.unsafelyUnwrapped[row] = value
+                    } else if kind == .categorical && stop > start && (quoted || !missing.matches(fieldBase, start, stop)) {
+                        outs[column].codes.unsafelyUnwrapped[row] =
+                            interners[column].unsafelyUnwrapped.code(of: fieldBase + start, count: stop - start, row: fileRow)
+                    } else {
+                        guard store(column, kind, outs[column], fieldBase, start, stop, quoted, row, fileRow) else { return }
+                    }
                 }
                 column += 1
                 if terminator != delimiter { break }
@@ -119,7 +137,7 @@ final class SubrangeParser: @unchecked Sendable {
             if column != columnCount {
                 if column < columnCount && plan.raggedRows == .pad {
                     for missing in column..<columnCount {
-                        store(missing, kinds[missing], outs[missing], base, 0, 0, false, row, fileRow)
+                        _ = store(missing, kinds[missing], outs[missing], base, 0, 0, false, row, fileRow)
                     }
                     paddedRows += 1
                 } else if plan.raggedRows == .skip {
@@ -133,34 +151,34 @@ final class SubrangeParser: @unchecked Sendable {
             }
             fileRow += 1
             row += 1
-            producedRows += 1
         }
     }
 
-    @inline(__always)
+    /// Converts and writes one field; `false` when it failed (see `failure`).
+    @inline(never)
     private func store(_ column: Int, _ kind: ColumnKind, _ out: ColumnPointers, _ base: UnsafePointer<UInt8>,
-                       _ start: Int, _ stop: Int, _ quoted: Bool, _ row: Int, _ fileRow: Int) {
+                       _ start: Int, _ stop: Int, _ quoted: Bool, _ row: Int, _ fileRow: Int) -> Bool {
         switch kind {
         case .numeric:
             if let value = FieldParsing.parseDouble(base, start, stop) {
                 out.doubles![row] = value
             } else {
                 out.doubles![row] = .nan
-                checkMissing(column, kind, base, start, stop, fileRow)
+                return checkMissing(column, kind, base, start, stop, fileRow)
             }
         case .timestamp:
             if let value = FieldParsing.parseTimestamp(base, start, stop, allowEpochSeconds: plan.forced[column]) {
                 out.doubles![row] = value
             } else {
                 out.doubles![row] = .nan
-                checkMissing(column, kind, base, start, stop, fileRow)
+                return checkMissing(column, kind, base, start, stop, fileRow)
             }
         case .boolean:
             if let value = FieldParsing.parseBoolean(base, start, stop, lenient: true) {
                 out.bytes![row] = value ? 1 : 0
             } else {
                 out.bytes![row] = BooleanColumn.missingByte
-                checkMissing(column, kind, base, start, stop, fileRow)
+                return checkMissing(column, kind, base, start, stop, fileRow)
             }
         case .categorical:
             if !quoted && plan.missing.matches(base, start, stop) {
@@ -174,7 +192,7 @@ final class SubrangeParser: @unchecked Sendable {
                 out.bytes![row] = 1
             } else {
                 let field = UnsafeBufferPointer(start: base + start, count: stop - start)
-                if !Self.isValidUTF8(field) { return fail(.invalidUTF8, fileRow, column) }
+                if !Self.isValidUTF8(field) { fail(.invalidUTF8, fileRow, column); return false }
                 arena.growIfNeeded(toHold: arena.count + field.count)
                 (arena.baseAddress + arena.count).update(from: field.baseAddress!, count: field.count)
                 arena.setCount(arena.count + field.count)
@@ -182,22 +200,27 @@ final class SubrangeParser: @unchecked Sendable {
             }
             out.offsets![row + 1] = arena.count
         }
+        return true
     }
 
-    /// A value that is neither a missing token nor blank did not fit the column's kind.
-    private func checkMissing(_ column: Int, _ kind: ColumnKind, _ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int, _ fileRow: Int) {
-        if plan.missing.matches(base, start, stop) { return }
+    /// A value that is neither a missing token nor blank did not fit the column's kind:
+    /// an error for a forced kind (returns `false`), else noted for a second pass.
+    private func checkMissing(_ column: Int, _ kind: ColumnKind, _ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int, _ fileRow: Int) -> Bool {
+        if plan.missing.matches(base, start, stop) { return true }
         var blank = true
         for k in start..<stop where base[k] != 32 && base[k] != 9 { blank = false; break }
-        if blank { return }
+        if blank { return true }
         let value = Self.excerpt(base, start, stop)
         if plan.forced[column] {
             fail(.notA(kind, value: value), fileRow, column)
+            return false
         } else if plan.conflictsAreFatal {
             fail(.inferredKindConflict(kind, value: value), fileRow, column)
+            return false
         } else if conflicts[column] == nil {
             conflicts[column] = (fileRow, value)
         }
+        return true
     }
 
     static func excerpt(_ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int) -> String {

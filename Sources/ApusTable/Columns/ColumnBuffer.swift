@@ -11,12 +11,16 @@ import Darwin
 /// columns and threads is safe. Growth uses `realloc`, which on Linux moves large
 /// blocks by remapping pages rather than copying them.
 public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
+    // A buffer is written by one builder at a time (see above), so the dynamic
+    // exclusivity checks that class properties get, which cost more than the accesses in
+    // hot loops, are turned off.
+
     /// The first element; valid for `capacity` elements.
-    public private(set) var baseAddress: UnsafeMutablePointer<Element>
+    @exclusivity(unchecked) public private(set) var baseAddress: UnsafeMutablePointer<Element>
     /// Number of initialised elements.
-    public internal(set) var count: Int
+    @exclusivity(unchecked) public internal(set) var count: Int
     /// Number of elements the allocation holds.
-    public private(set) var capacity: Int
+    @exclusivity(unchecked) public private(set) var capacity: Int
 
     /// Creates an empty buffer with room for `capacity` elements.
     public init(capacity: Int = 0) {

@@ -1,0 +1,75 @@
+// apus-bench: timings of Apus's own code for bench/*.py, one measurement per process so
+// that peak memory is that of the measured work alone. Prints one JSON line.
+//
+//   apus-bench csv FILE [--threads N]      read FILE into a table
+//   apus-bench csv-stream FILE             stream FILE in batches, counting rows
+import ApusTable
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func columnBytes(_ table: Table) -> Int {
+    table.columns.reduce(0) { total, column in
+        switch column {
+        case .numeric(let c): total + c.count * 8
+        case .timestamp(let c): total + c.count * 8
+        case .categorical(let c): total + c.count * 4 + c.levels.reduce(0) { $0 + $1.utf8.count }
+        case .boolean(let c): total + c.count
+        case .text(let c): total + c.bytes.count + c.count * 9
+        }
+    }
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    print("usage: apus-bench csv|csv-stream FILE [--threads N]")
+    exit(2)
+}
+var options = CSVReadOptions()
+if let index = arguments.firstIndex(of: "--threads"), index + 1 < arguments.count, let threads = Int(arguments[index + 1]) {
+    options.threads = threads
+}
+let path = arguments[2]
+let baseline = peakResidentMegabytes()
+do {
+    switch arguments[1] {
+    case "csv":
+        let start = now()
+        let result = try CSVReader.read(path: path, options: options)
+        let seconds = now() - start
+        let bytes = columnBytes(result.table)
+        print("""
+        {"tool":"apus","file":"\(path)","seconds":\(seconds),"rows":\(result.table.rowCount),\
+        "columns":\(result.table.columnCount),"file_mb":\(Double(result.report.bytes) / 1e6),\
+        "column_mb":\(Double(bytes) / 1e6),"peak_rss_mb":\(peakResidentMegabytes()),"baseline_rss_mb":\(baseline)}
+        """)
+    case "csv-stream":
+        let start = now()
+        var rows = 0
+        let report = try CSVReader.stream(path: path, options: options) { batch in rows += batch.rowCount }
+        let seconds = now() - start
+        print("""
+        {"tool":"apus-stream","file":"\(path)","seconds":\(seconds),"rows":\(rows),\
+        "columns":\(report.schema.columns.count),"file_mb":\(Double(report.bytes) / 1e6),\
+        "peak_rss_mb":\(peakResidentMegabytes()),"baseline_rss_mb":\(baseline)}
+        """)
+    default:
+        print("unknown benchmark \(arguments[1])")
+        exit(2)
+    }
+} catch {
+    print("error: \(error)")
+    exit(1)
+}
