@@ -1,10 +1,22 @@
 import ArgumentParser
 import ApusTable
 
+/// The `apus` command: a thin shell over the Apus libraries.
 @main
 struct Apus: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apus",
-        abstract: "Predictive machine learning you can ship, explain and operate."
+        abstract: "Predictive machine learning you can ship, explain and operate.",
+        discussion: "Start with `apus quickstart`.",
+        subcommands: [Quickstart.self, DataCommand.self]
+    )
+}
+
+/// `apus data ...`: look at and make data sets.
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Inspect CSV files and generate synthetic data sets.",
+        subcommands: [Inspect.self, Generate.self]
     )
 }
