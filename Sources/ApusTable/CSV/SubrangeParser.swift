@@ -136,9 +136,7 @@ final class SubrangeParser: @unchecked Sendable {
             }
             if column != columnCount {
                 if column < columnCount && plan.raggedRows == .pad {
-                    for missing in column..<columnCount {
-                        _ = store(missing, kinds[missing], outs[missing], base, 0, 0, false, row, fileRow)
-                    }
+                    for padded in column..<columnCount { storeMissing(padded, kinds[padded], outs[padded], row) }
                     paddedRows += 1
                 } else if plan.raggedRows == .skip {
                     skippedRows += 1
@@ -203,6 +201,18 @@ final class SubrangeParser: @unchecked Sendable {
         return true
     }
 
+    /// Writes a missing value (for the fields a short row lacks).
+    private func storeMissing(_ column: Int, _ kind: ColumnKind, _ out: ColumnPointers, _ row: Int) {
+        switch kind {
+        case .numeric, .timestamp: out.doubles![row] = .nan
+        case .boolean: out.bytes![row] = BooleanColumn.missingByte
+        case .categorical: out.codes![row] = CategoricalColumn.missingCode
+        case .text:
+            out.bytes![row] = 1
+            out.offsets![row + 1] = textArenas[column].unsafelyUnwrapped.count
+        }
+    }
+
     /// A value that is neither a missing token nor blank did not fit the column's kind:
     /// an error for a forced kind (returns `false`), else noted for a second pass.
     private func checkMissing(_ column: Int, _ kind: ColumnKind, _ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int, _ fileRow: Int) -> Bool {
@@ -251,7 +261,9 @@ final class SubrangeParser: @unchecked Sendable {
         for (column, arena) in textArenas.enumerated() { arena?.setCount(textMarks[column]) }
     }
 
+    /// Records the error; a field past the header's columns is named by its position.
     private func fail(_ reason: CSVError.Reason, _ fileRow: Int, _ column: Int?) {
-        failure = CSVError(reason, file: plan.file, row: fileRow, column: column.map { plan.columnNames[$0] })
+        let name = column.map { $0 < plan.columnNames.count ? plan.columnNames[$0] : "(field \($0 + 1), past the header's \(plan.columnNames.count))" }
+        failure = CSVError(reason, file: plan.file, row: fileRow, column: name)
     }
 }
