@@ -102,6 +102,49 @@ enum FieldParsing {
         return slowParse(base, first, n)
     }
 
+    /// The plain decimal number (optional `-`, digits, optional fraction, at most 19
+    /// digits, no exponent) that starts a field at `p` and ends at the delimiter, a line
+    /// end or `end`, parsed in the same pass that finds the field's end. Returns the value
+    /// and the offset where the field ends, or `nil` for anything else (quotes, spaces,
+    /// exponents, long numbers, missing tokens, text), which the general path then reads.
+    @inline(__always)
+    static func parsePlainNumberField(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int, delimiter: UInt8) -> (value: Double, stop: Int)? {
+        var i = p
+        let negative = i < end && base[i] == 45
+        if negative { i &+= 1 }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < end {
+            let d = base[i] &- 48
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i &+= 1
+        }
+        var digits = i &- integerStart
+        var exponent = 0
+        if i < end && base[i] == 46 {
+            i &+= 1
+            let fractionStart = i
+            while i < end {
+                let d = base[i] &- 48
+                if d > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i &+= 1
+            }
+            exponent = fractionStart &- i
+            digits &+= i &- fractionStart
+        }
+        guard digits > 0 && digits <= 19 && exponent >= -22 && mantissa <= (1 << 53) else { return nil }
+        if i < end {
+            let byte = base[i]
+            guard byte == delimiter || byte == 10 || byte == 13 else { return nil }
+        }
+        var value = Double(mantissa)
+        if exponent < 0 { value /= powerOfTen(-exponent) }
+        if negative { value = -value }
+        return (value, i)
+    }
+
     /// `strtod` on a NUL-terminated copy: exact for every decimal input.
     private static func slowParse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         let length = end - start

@@ -1,22 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Maps byte strings to dense codes in order of first insertion (an open-addressing hash
 /// table over one byte arena). Used to dictionary-encode categorical fields without
-/// creating a `String` per field.
+/// creating a `String` per field. Only the thread that owns an interner touches it.
 final class LevelInterner: @unchecked Sendable {
-    // Only the thread that owns the interner touches it, so dynamic exclusivity checks
-    // (which cost more than the lookup itself) are turned off.
-    @exclusivity(unchecked) private(set) var arena: [UInt8] = []
-    @exclusivity(unchecked) private(set) var starts: [Int] = []
-    @exclusivity(unchecked) private(set) var lengths: [Int] = []
+    private let arena = ColumnBuffer<UInt8>(capacity: 1024)
+    private let starts = ColumnBuffer<Int>(capacity: 64)
+    private let lengths = ColumnBuffer<Int>(capacity: 64)
+    private let hashes = ColumnBuffer<UInt64>(capacity: 64)
     /// The row (1-based, in the file) where each level was first seen.
-    @exclusivity(unchecked) private(set) var firstRows: [Int] = []
-    @exclusivity(unchecked) private var hashes: [UInt64] = []
-    @exclusivity(unchecked) private var slots: [Int32]
+    let firstRows = ColumnBuffer<Int>(capacity: 64)
+    /// Entry index + 1 per slot; 0 is an empty slot.
+    @exclusivity(unchecked) private var slots: ColumnBuffer<Int32>
     @exclusivity(unchecked) private var mask: Int
 
     init() {
-        slots = Array(repeating: -1, count: 64)
+        slots = ColumnBuffer(repeating: 0, count: 64)
         mask = 63
-        arena.reserveCapacity(1024)
     }
 
     /// Number of distinct levels.
@@ -24,20 +28,19 @@ final class LevelInterner: @unchecked Sendable {
 
     @inline(__always)
     private static func hash(_ base: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(truncatingIfNeeded: count)
         var i = 0
         while i &+ 8 <= count {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            h = (h ^ word) &* 0x0000_0100_0000_01B3
+            h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
             h ^= h >> 29
             i &+= 8
         }
+        var tail: UInt64 = 0
         while i < count {
-            h = (h ^ UInt64(base[i])) &* 0x0000_0100_0000_01B3
+            tail = tail << 8 | UInt64(base[i])
             i &+= 1
         }
-        h ^= UInt64(count)
-        h = (h ^ (h >> 31)) &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
         return h ^ (h >> 32)
     }
 
@@ -45,50 +48,48 @@ final class LevelInterner: @unchecked Sendable {
     @inline(__always)
     func code(of base: UnsafePointer<UInt8>, count: Int, row: Int) -> UInt32 {
         let h = Self.hash(base, count)
+        let table = slots.baseAddress
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
-            let entry = Int(slots[slot])
-            if entry < 0 { break }
-            if hashes[entry] == h && lengths[entry] == count && equals(entry, base, count) {
-                return UInt32(entry)
+            let stored = Int(table[slot])
+            if stored == 0 { break }
+            let entry = stored &- 1
+            if hashes.baseAddress[entry] == h && lengths.baseAddress[entry] == count
+                && memcmp(arena.baseAddress + starts.baseAddress[entry], base, count) == 0 {
+                return UInt32(truncatingIfNeeded: entry)
             }
             slot = (slot &+ 1) & mask
         }
+        return insert(base, count: count, hash: h, slot: slot, row: row)
+    }
+
+    private func insert(_ base: UnsafePointer<UInt8>, count: Int, hash: UInt64, slot: Int, row: Int) -> UInt32 {
         let entry = starts.count
         starts.append(arena.count)
         lengths.append(count)
-        hashes.append(h)
+        hashes.append(hash)
         firstRows.append(row)
-        arena.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
-        slots[slot] = Int32(entry)
+        arena.growIfNeeded(toHold: arena.count + count)
+        if count > 0 { (arena.baseAddress + arena.count).update(from: base, count: count) }
+        arena.setCount(arena.count + count)
+        slots.baseAddress[slot] = Int32(entry + 1)
         if (entry + 1) * 2 > slots.count { grow() }
         return UInt32(entry)
     }
 
-    @inline(__always)
-    private func equals(_ entry: Int, _ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        arena.withUnsafeBufferPointer { memory in
-            let start = starts[entry]
-            for k in 0..<count where memory[start + k] != base[k] { return false }
-            return true
-        }
-    }
-
     private func grow() {
         let size = slots.count * 2
-        slots = Array(repeating: -1, count: size)
+        slots = ColumnBuffer(repeating: 0, count: size)
         mask = size - 1
         for entry in 0..<starts.count {
             var slot = Int(truncatingIfNeeded: hashes[entry]) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(entry)
+            while slots.baseAddress[slot] != 0 { slot = (slot + 1) & mask }
+            slots.baseAddress[slot] = Int32(entry + 1)
         }
     }
 
     /// Calls `body` with the bytes of level `code`.
     func withLevel<R>(_ code: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try arena.withUnsafeBufferPointer { memory in
-            try body(UnsafeBufferPointer(rebasing: memory[starts[code]..<(starts[code] + lengths[code])]))
-        }
+        try body(UnsafeBufferPointer(start: arena.baseAddress + starts[code], count: lengths[code]))
     }
 }

@@ -77,6 +77,19 @@ final class SubrangeParser: @unchecked Sendable {
             if hasText { markText() }
             var column = 0
             while true {
+                // Numbers are parsed in the same pass that finds the field's end.
+                if column < columnCount && kinds[column] == .numeric,
+                   let (value, numberEnd) = FieldParsing.parsePlainNumberField(base, p, end, delimiter: delimiter) {
+                    var next = numberEnd
+                    if next < end && base[next] == 13 && next + 1 < end && base[next + 1] == 10 { next += 1 }
+                    if next == end || base[next] == delimiter || base[next] == 10 {
+                        outs[column].doubles.unsafelyUnwrapped[row] = value
+                        column += 1
+                        if next < end && base[next] == delimiter { p = next + 1; continue }
+                        p = next < end ? next + 1 : end
+                        break
+                    }
+                }
                 var fieldBase = base
                 var start = p, stop = p
                 var quoted = false
