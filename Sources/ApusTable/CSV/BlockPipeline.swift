@@ -40,8 +40,9 @@ final class BlockPipeline: @unchecked Sendable {
             rowStarts.append(rows); fileRowStarts.append(fileRows + 1)
             rows += part.records; fileRows += part.records
         }
-        outputs.reserve(rows: rows)
-        let pointers = outputs.pointers()
+        // In sample mode fields are only observed, so nothing is stored.
+        if !plan.collectsEvidence { outputs.reserve(rows: rows) }
+        let pointers = plan.collectsEvidence ? Array(repeating: ColumnPointers(), count: plan.columnCount) : outputs.pointers()
         let parsers = self.parsers
         let outputStarts = rowStarts, recordStarts = fileRowStarts
         let source = UnsafeSendablePointer(base)
@@ -55,8 +56,10 @@ final class BlockPipeline: @unchecked Sendable {
         for k in parts.indices {
             let parser = parsers[k]
             outputs.moveRows(from: rowStarts[k], to: next, count: parser.producedRows)
-            try mergeLevels(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
-            mergeText(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
+            if !plan.collectsEvidence {
+                try mergeLevels(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
+                mergeText(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
+            }
             next += parser.producedRows
             paddedRows += parser.paddedRows
             skippedRows += parser.skippedRows
@@ -67,6 +70,15 @@ final class BlockPipeline: @unchecked Sendable {
             }
         }
         outputs.setRowCount(next)
+    }
+
+    /// What each column's sample values could be, over all threads (sample mode).
+    var evidence: [KindEvidence] {
+        var merged = Array(repeating: KindEvidence(), count: plan.collectsEvidence ? plan.columnCount : 0)
+        for parser in parsers {
+            for column in merged.indices { merged[column].merge(parser.evidence[column]) }
+        }
+        return merged
     }
 
     /// Gives this thread's new levels their global codes and rewrites the codes it wrote.

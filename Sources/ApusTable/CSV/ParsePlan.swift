@@ -37,6 +37,8 @@ struct ParsePlan: Sendable {
     var missing: MissingTokens
     var raggedRows: CSVReadOptions.RaggedRows
     var file: String?
+    /// Sample mode: fields are only observed for kind inference (`KindEvidence`), not stored.
+    var collectsEvidence = false
 
     var columnCount: Int { kinds.count }
 }

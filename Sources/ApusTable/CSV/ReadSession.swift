@@ -82,15 +82,14 @@ struct ReadSession {
         }
         forced = columnNames.map { overrides[$0] == nil && options.schema?.kind(of: $0) != nil }
         let sample = try Self.readSample(buffer: buffer, from: &consumed, names: columnNames, delimiter: delimiter,
-                                         options: options, label: label, maxCapacity: maxCapacity)
-        var kinds: [ColumnKind] = []
-        for (index, name) in columnNames.enumerated() {
-            kinds.append(overrides[name] ?? options.schema?.kind(of: name) ?? TypeInference.inferKind(of: sample.columns[index]))
+                                         options: options, label: label, maxCapacity: maxCapacity, threads: threads)
+        let kinds = zip(columnNames, sample.evidence).map { name, evidence in
+            overrides[name] ?? options.schema?.kind(of: name) ?? evidence.kind
         }
         self.kinds = kinds
         for (name, kind) in zip(columnNames, kinds) { inferredKinds[name] = kind }
-        let sampleBytes = max(1, sample.bytes)
-        estimatedRows = sample.rows == 0 ? 16 : Int(Double(totalBytes ?? buffer.filled) / Double(sampleBytes) * Double(sample.rows) * 1.02) + 16
+        estimatedRows = sample.rows == 0 ? 16
+            : Int(Double(totalBytes ?? buffer.filled) / Double(max(1, sample.bytes)) * Double(sample.rows) * 1.02) + 16
         let plan = ParsePlan(columnNames: columnNames, kinds: kinds, forced: forced, conflictsAreFatal: streaming,
                              delimiter: delimiter, missing: MissingTokens(options.missingTokens),
                              raggedRows: options.raggedRows, file: label)
@@ -126,39 +125,44 @@ struct ReadSession {
     }
 
     private struct Sample {
-        var columns: [TextColumn]
+        var evidence: [KindEvidence]
+        /// Records parsed and the bytes they span (for the row count estimate).
         var rows: Int
         var bytes: Int
     }
 
-    /// Parses the first rows as text, without consuming them.
+    /// Parses about the first `inferenceSampleRows` rows, on all threads, gathering the
+    /// evidence of each column's kind, without consuming them.
     private static func readSample(buffer: ReadBuffer, from consumed: inout Int, names: [String], delimiter: UInt8,
-                                   options: CSVReadOptions, label: String?, maxCapacity: Int) throws -> Sample {
+                                   options: CSVReadOptions, label: String?, maxCapacity: Int, threads: Int) throws -> Sample {
         let kinds = Array(repeating: ColumnKind.text, count: names.count)
-        let plan = ParsePlan(columnNames: names, kinds: kinds, forced: Array(repeating: false, count: names.count),
+        var plan = ParsePlan(columnNames: names, kinds: kinds, forced: Array(repeating: false, count: names.count),
                              conflictsAreFatal: false, delimiter: delimiter, missing: MissingTokens(options.missingTokens),
                              raggedRows: .skip, file: label)
+        plan.collectsEvidence = true
         while true {
             let available = buffer.filled - consumed
-            switch RecordBoundaries.scan(buffer.base + consumed, count: available, delimiter: delimiter,
-                                         isEndOfInput: buffer.isEndOfInput, parts: 1) {
-            case .parts(let parts):
-                guard let part = parts.first else {
-                    if buffer.isEndOfInput { throw CSVError(.noDataRows, file: label) }
-                    break
-                }
-                let outputs = OutputColumns(kinds: kinds, capacity: min(part.records, options.inferenceSampleRows))
-                let pipeline = BlockPipeline(plan: plan, threads: 1)
-                try pipeline.process(buffer.base + consumed, parts: [part], into: outputs, recordLimit: options.inferenceSampleRows)
-                let columns = outputs.makeColumns(levels: []).map { column -> TextColumn in
-                    guard case .text(let text) = column else { fatalError("sample columns are text") }
-                    return text
-                }
-                let bytes = columns.reduce(0) { $0 + $1.bytes.count } + outputs.rowCount * names.count
-                return Sample(columns: columns, rows: outputs.rowCount, bytes: bytes)
-            case .needMore(let insideQuotes):
-                if available >= options.maxRowBytes {
-                    throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label, row: 1)
+            // Enough bytes for the sample's rows, judged from the first lines' length; all
+            // that is there if no record ends within that estimate.
+            let probe = min(available, 1 << 16)
+            let lines = max(1, RecordBoundaries.countNewlines(buffer.base + consumed, 0, probe))
+            let estimate = min(available, max(probe, probe / lines * options.inferenceSampleRows * 11 / 10))
+            for region in Set([estimate, available]).sorted() {
+                let isEndOfInput = buffer.isEndOfInput && region == available
+                switch RecordBoundaries.scan(buffer.base + consumed, count: region, delimiter: delimiter,
+                                             isEndOfInput: isEndOfInput, parts: threads) {
+                case .parts(let parts) where !parts.isEmpty:
+                    let outputs = OutputColumns(kinds: [], capacity: 0)
+                    let pipeline = BlockPipeline(plan: plan, threads: threads)
+                    try pipeline.process(buffer.base + consumed, parts: parts, into: outputs, recordLimit: options.inferenceSampleRows)
+                    let records = parts.reduce(0) { $0 + $1.records }
+                    return Sample(evidence: pipeline.evidence, rows: records, bytes: parts.last!.end)
+                case .parts:
+                    if isEndOfInput { throw CSVError(.noDataRows, file: label) }
+                case .needMore(let insideQuotes):
+                    if region == available && available >= options.maxRowBytes {
+                        throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label, row: 1)
+                    }
                 }
             }
             try buffer.refill(dropping: consumed, maximumCapacity: maxCapacity)

@@ -7,8 +7,11 @@ final class SubrangeParser: @unchecked Sendable {
     /// Per text column, the bytes of the values parsed in the current block.
     let textArenas: [ColumnBuffer<UInt8>?]
     private let scratch = ColumnBuffer<UInt8>(capacity: 256)
-    private var textMarks: [Int]
+    @exclusivity(unchecked) private var textMarks: [Int]
     private let hasText: Bool
+
+    /// Per column, what the sample's values could be (sample mode only).
+    @exclusivity(unchecked) private(set) var evidence: [KindEvidence]
 
     // Results of the last `run`.
     private(set) var producedRows = 0
@@ -24,7 +27,8 @@ final class SubrangeParser: @unchecked Sendable {
         interners = plan.kinds.map { $0 == .categorical ? LevelInterner() : nil }
         textArenas = plan.kinds.map { $0 == .text ? ColumnBuffer<UInt8>(capacity: 1 << 16) : nil }
         textMarks = Array(repeating: 0, count: plan.kinds.count)
-        hasText = plan.kinds.contains(.text)
+        hasText = plan.kinds.contains(.text) && !plan.collectsEvidence
+        evidence = Array(repeating: KindEvidence(), count: plan.collectsEvidence ? plan.kinds.count : 0)
     }
 
     /// Empties the text bytes before a new block.
@@ -197,6 +201,8 @@ final class SubrangeParser: @unchecked Sendable {
             } else {
                 out.codes![row] = interners[column].unsafelyUnwrapped.code(of: base + start, count: stop - start, row: fileRow)
             }
+        case .text where plan.collectsEvidence:
+            if quoted || !plan.missing.matches(base, start, stop) { evidence[column].observe(base, start, stop) }
         case .text:
             let arena = textArenas[column].unsafelyUnwrapped
             if !quoted && plan.missing.matches(base, start, stop) {

@@ -1,41 +1,70 @@
-/// Chooses each column's kind from a sample of its values.
+/// What the values of one column in the sample could be, gathered field by field while
+/// the sample is parsed (no strings are made), and merged across threads.
 ///
-/// Over the sample's non-missing values, in this order: all `true`/`false` (any case) →
-/// boolean; all numbers → numeric; all ISO-8601 dates or times → timestamp; otherwise
-/// strings: text when they are long (over 64 bytes on average) or mostly distinct (over
-/// 100 distinct values, more than half of the values), categorical otherwise. A column
-/// with no value in the sample is numeric. Numbers are never taken as timestamps or
-/// booleans by inference; a schema file can force that.
-enum TypeInference {
-    static func inferKind(of sample: TextColumn) -> ColumnKind {
-        var isBoolean = true, isNumeric = true, isTimestamp = true
-        var present = 0, totalLength = 0
-        var distinct = Set<String>()
-        sample.bytes.withUnsafeBufferPointer { bytes in
-            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            for row in 0..<sample.count where !sample.isMissing(row) {
-                let start = sample.offsets[row], end = sample.offsets[row + 1]
-                var blank = true
-                for k in start..<end where base[k] != 32 && base[k] != 9 { blank = false; break }
-                if blank { continue }
-                present += 1
-                totalLength += end - start
-                if isBoolean && FieldParsing.parseBoolean(base, start, end, lenient: false) == nil { isBoolean = false }
-                if isNumeric && FieldParsing.parseDouble(base, start, end) == nil { isNumeric = false }
-                if isTimestamp && FieldParsing.parseTimestamp(base, start, end, allowEpochSeconds: false) == nil { isTimestamp = false }
-            }
-            guard !isBoolean && !isNumeric && !isTimestamp else { return }
-            for row in 0..<sample.count where !sample.isMissing(row) && distinct.count <= 100_000 {
-                let start = sample.offsets[row], end = sample.offsets[row + 1]
-                distinct.insert(String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
-            }
+/// The kind chosen over the sample's non-missing values, in this order: all
+/// `true`/`false` (any case) → boolean; all numbers → numeric; all ISO-8601 dates or
+/// times → timestamp; otherwise strings: text when they are long (over 64 bytes on
+/// average) or mostly distinct (over 100 distinct values, more than half of the values),
+/// categorical otherwise. A column with no value in the sample is numeric. Numbers are
+/// never taken as timestamps or booleans by inference; a schema file can force that.
+struct KindEvidence: Sendable {
+    private(set) var present = 0
+    private var totalLength = 0
+    private var couldBeBoolean = true
+    private var couldBeNumber = true
+    private var couldBeTimestamp = true
+    /// Hashes of the values seen (up to `hashLimit`), counted distinct only if needed.
+    private var hashes: [UInt64] = []
+    private static let hashLimit = 200_000
+
+    /// Takes one non-missing field (missing tokens are filtered by the caller).
+    mutating func observe(_ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int) {
+        var blank = true
+        for k in start..<stop where base[k] != 32 && base[k] != 9 { blank = false; break }
+        if blank { return }
+        present += 1
+        totalLength += stop - start
+        if couldBeBoolean && FieldParsing.parseBoolean(base, start, stop, lenient: false) == nil { couldBeBoolean = false }
+        if couldBeNumber && FieldParsing.parseDouble(base, start, stop) == nil { couldBeNumber = false }
+        if couldBeTimestamp && FieldParsing.parseTimestamp(base, start, stop, allowEpochSeconds: false) == nil {
+            couldBeTimestamp = false
         }
+        if hashes.count < Self.hashLimit { hashes.append(Self.hash(base, start, stop)) }
+    }
+
+    /// Adds what another thread saw.
+    mutating func merge(_ other: KindEvidence) {
+        present += other.present
+        totalLength += other.totalLength
+        couldBeBoolean = couldBeBoolean && other.couldBeBoolean
+        couldBeNumber = couldBeNumber && other.couldBeNumber
+        couldBeTimestamp = couldBeTimestamp && other.couldBeTimestamp
+        hashes += other.hashes.prefix(max(0, Self.hashLimit - hashes.count))
+    }
+
+    /// The kind the evidence points to.
+    var kind: ColumnKind {
         if present == 0 { return .numeric }
-        if isBoolean { return .boolean }
-        if isNumeric { return .numeric }
-        if isTimestamp { return .timestamp }
+        if couldBeBoolean { return .boolean }
+        if couldBeNumber { return .numeric }
+        if couldBeTimestamp { return .timestamp }
         if totalLength / present > 64 { return .text }
-        if distinct.count > 100 && distinct.count * 2 > present { return .text }
+        let distinct = distinctCount
+        if distinct > 100 && distinct * 2 > present { return .text }
         return .categorical
+    }
+
+    private var distinctCount: Int {
+        let sorted = hashes.sorted()
+        var count = sorted.isEmpty ? 0 : 1
+        for k in sorted.indices.dropFirst() where sorted[k] != sorted[k - 1] { count += 1 }
+        return count
+    }
+
+    /// FNV-1a, 64 bits: collisions among a sample's values are negligible.
+    private static func hash(_ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for k in start..<stop { h = (h ^ UInt64(base[k])) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 }

@@ -1,7 +1,7 @@
 // apus-bench: timings of Apus's own code for bench/*.py, one measurement per process so
 // that peak memory is that of the measured work alone. Prints one JSON line.
 //
-//   apus-bench csv FILE [--threads N]      read FILE into a table
+//   apus-bench csv FILE [--threads N] [--sample ROWS] [--block-mb MB]   read FILE into a table
 //   apus-bench csv-stream FILE             stream FILE in batches, counting rows
 import ApusTable
 #if canImport(Glibc)
@@ -40,6 +40,12 @@ guard arguments.count >= 3 else {
 var options = CSVReadOptions()
 if let index = arguments.firstIndex(of: "--threads"), index + 1 < arguments.count, let threads = Int(arguments[index + 1]) {
     options.threads = threads
+}
+if let index = arguments.firstIndex(of: "--sample"), index + 1 < arguments.count, let rows = Int(arguments[index + 1]) {
+    options.inferenceSampleRows = rows
+}
+if let index = arguments.firstIndex(of: "--block-mb"), index + 1 < arguments.count, let megabytes = Int(arguments[index + 1]) {
+    options.blockBytesPerThread = megabytes << 20
 }
 let path = arguments[2]
 let baseline = peakResidentMegabytes()
