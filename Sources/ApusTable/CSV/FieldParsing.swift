@@ -37,6 +37,37 @@ enum FieldParsing {
         }
     }
 
+    /// Reads digits, an optional `.` and more digits from `i` on: the digits as one integer
+    /// (wrapping past 19 digits; callers check `digits`), how many there were, and the
+    /// power of ten the integer is to be scaled by (minus the fraction's length).
+    @inline(__always)
+    private static func scanDecimal(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int)
+        -> (mantissa: UInt64, digits: Int, exponent: Int) {
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < end {
+            let d = base[i] &- 48
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i &+= 1
+        }
+        var digits = i &- integerStart
+        var exponent = 0
+        if i < end && base[i] == 46 {
+            i &+= 1
+            let fractionStart = i
+            while i < end {
+                let d = base[i] &- 48
+                if d > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i &+= 1
+            }
+            exponent = fractionStart &- i
+            digits &+= i &- fractionStart
+        }
+        return (mantissa, digits, exponent)
+    }
+
     /// The `Double` written in `bytes[start..<end]` (decimal, optional sign, fraction and
     /// exponent, or `inf`/`infinity`), or `nil`. Surrounding spaces and tabs are ignored.
     ///
@@ -52,28 +83,8 @@ enum FieldParsing {
         let first = i
         var negative = false
         if base[i] == 45 { negative = true; i &+= 1 } else if base[i] == 43 { i &+= 1 }
-        var mantissa: UInt64 = 0
-        let integerStart = i
-        while i < n {
-            let d = base[i] &- 48
-            if d > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i &+= 1
-        }
-        var digits = i &- integerStart
-        var exponent = 0
-        if i < n && base[i] == 46 {
-            i &+= 1
-            let fractionStart = i
-            while i < n {
-                let d = base[i] &- 48
-                if d > 9 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i &+= 1
-            }
-            exponent = fractionStart &- i
-            digits &+= i &- fractionStart
-        }
+        let (mantissa, digits, scale) = scanDecimal(base, &i, n)
+        var exponent = scale
         guard digits > 0 else { return parseSpecial(base, first, n) }
         if i < n && (base[i] == 101 || base[i] == 69) {
             i &+= 1
@@ -112,28 +123,7 @@ enum FieldParsing {
         var i = p
         let negative = i < end && base[i] == 45
         if negative { i &+= 1 }
-        var mantissa: UInt64 = 0
-        let integerStart = i
-        while i < end {
-            let d = base[i] &- 48
-            if d > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i &+= 1
-        }
-        var digits = i &- integerStart
-        var exponent = 0
-        if i < end && base[i] == 46 {
-            i &+= 1
-            let fractionStart = i
-            while i < end {
-                let d = base[i] &- 48
-                if d > 9 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i &+= 1
-            }
-            exponent = fractionStart &- i
-            digits &+= i &- fractionStart
-        }
+        let (mantissa, digits, exponent) = scanDecimal(base, &i, end)
         guard digits > 0 && digits <= 19 && exponent >= -22 && mantissa <= (1 << 53) else { return nil }
         if i < end {
             let byte = base[i]
