@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// The help of every command, compared with a stored copy, so that the command-line
+/// interface cannot change by accident. After a deliberate change, refresh the copies:
+/// `APUS_UPDATE_HELP=1 swift test --filter HelpTests`, and review the diff.
+@Suite("apus help")
+struct HelpTests {
+    static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("HelpSnapshots")
+
+    @Test(arguments: [["--help"], ["quickstart", "--help"], ["data", "--help"], ["data", "inspect", "--help"],
+                      ["data", "generate", "--help"]])
+    func helpMatchesTheStoredCopy(arguments: [String]) throws {
+        setenv("COLUMNS", "100", 1)
+        let run = try CLIRun(arguments)
+        #expect(run.status == 0)
+        let name = (["apus"] + arguments.dropLast()).joined(separator: "-") + ".txt"
+        let file = Self.snapshots.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["APUS_UPDATE_HELP"] == "1" {
+            try Data(run.output.utf8).write(to: file)
+        }
+        let stored = try String(contentsOf: file, encoding: .utf8)
+        #expect(run.output == stored, "help of `apus \(arguments.joined(separator: " "))` changed; see HelpTests' doc comment")
+    }
+}
