@@ -114,6 +114,16 @@ struct CSVReaderTests {
         #expect(result.report.notes[0].contains("`12k`"))
     }
 
+    @Test func inferenceTellsCategoriesFromIdentifiersAndProse() throws {
+        var csv = "id,plan,comment,mixed\n"
+        for row in 0..<300 {
+            let comment = "customer \(row) wrote a long complaint about the delivery being late again and again"
+            csv += "C\(100_000 + row),\(["basic", "pro", "team"][row % 3]),\(comment),\(row % 2 == 0 ? "\(row % 7)" : "x\(row % 5)")\n"
+        }
+        let kinds = try read(csv).table.schema.columns.map(\.kind)
+        #expect(kinds == [.text, .categorical, .text, .categorical])
+    }
+
     @Test func blankLinesAreSkippedAndCounted() throws {
         let result = try read("a,b\n1,2\n\n3,4\n\r\n")
         #expect(result.table.rowCount == 2)

@@ -13,7 +13,8 @@ struct KindEvidence: Sendable {
     private var couldBeBoolean = true
     private var couldBeNumber = true
     private var couldBeTimestamp = true
-    /// Hashes of the values seen (up to `hashLimit`), counted distinct only if needed.
+    /// Hashes of the values that are not numbers (up to `hashLimit`), counted distinct only
+    /// if the column turns out to hold strings.
     private var hashes: [UInt64] = []
     private static let hashLimit = 200_000
 
@@ -24,11 +25,19 @@ struct KindEvidence: Sendable {
         if blank { return }
         present += 1
         totalLength += stop - start
+        // A number is neither a boolean nor an ISO timestamp, so one successful parse
+        // settles all three questions for this value.
+        if couldBeNumber && FieldParsing.parseDouble(base, start, stop) != nil {
+            couldBeBoolean = false
+            couldBeTimestamp = false
+            return
+        }
+        couldBeNumber = false
         if couldBeBoolean && FieldParsing.parseBoolean(base, start, stop, lenient: false) == nil { couldBeBoolean = false }
-        if couldBeNumber && FieldParsing.parseDouble(base, start, stop) == nil { couldBeNumber = false }
         if couldBeTimestamp && FieldParsing.parseTimestamp(base, start, stop, allowEpochSeconds: false) == nil {
             couldBeTimestamp = false
         }
+        // Only strings decide between categorical and text, so only they are counted.
         if hashes.count < Self.hashLimit { hashes.append(Self.hash(base, start, stop)) }
     }
 
@@ -50,7 +59,7 @@ struct KindEvidence: Sendable {
         if couldBeTimestamp { return .timestamp }
         if totalLength / present > 64 { return .text }
         let distinct = distinctCount
-        if distinct > 100 && distinct * 2 > present { return .text }
+        if distinct > 100 && distinct * 2 > hashes.count { return .text }
         return .categorical
     }
 
