@@ -4,8 +4,8 @@
 /// The kind chosen over the sample's non-missing values, in this order: all
 /// `true`/`false` (any case) → boolean; all numbers → numeric; all ISO-8601 dates or
 /// times → timestamp; otherwise strings: text when they are long (over 64 bytes on
-/// average) or mostly distinct (over 100 distinct values, more than half of the values),
-/// categorical otherwise. A column with no value in the sample is numeric. Numbers are
+/// average) or mostly distinct (over 100 distinct strings, more than half of the values
+/// that are not numbers), categorical otherwise. A column with no value in the sample is numeric. Numbers are
 /// never taken as timestamps or booleans by inference; a schema file can force that.
 struct KindEvidence: Sendable {
     private(set) var present = 0
