@@ -156,3 +156,28 @@ import Testing
         for _ in 0..<3 { #expect(table.profile() == first) }
     }
 }
+
+@Suite("Radix sort of doubles")
+struct RadixSortTests {
+    @Test(arguments: [0, 1, 511, 512, 513, 5000, 100_000])
+    func sortsLikeTheStandardLibrary(count: Int) {
+        var random = SeededRandom(seed: UInt64(count))
+        var values: [Double] = (0..<count).map { _ in
+            switch random.nextInt(below: 8) {
+            case 0: return -0.0
+            case 1: return .infinity
+            case 2: return -.infinity
+            case 3: return Double(random.nextInt(below: 10))  // many ties
+            case 4: return .leastNonzeroMagnitude * Double(random.nextInt(below: 3) - 1)
+            default:
+                return (random.nextDouble() - 0.5) * Double(sign: .plus, exponent: random.nextInt(below: 120) - 60, significand: 1)
+            }
+        }
+        var expected = values
+        expected.sort()
+        RadixSort.sort(&values)
+        #expect(values.count == expected.count)
+        #expect(zip(values, expected).allSatisfy { $0 == $1 })
+        #expect(zip(values, values.dropFirst()).allSatisfy { $0.bitPattern == $1.bitPattern || $0 <= $1 })
+    }
+}

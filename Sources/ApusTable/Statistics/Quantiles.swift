@@ -2,7 +2,7 @@
 enum Quantiles {
     /// The non-NaN values of `values`, sorted ascending.
     /// - Parameter presentCount: the number of non-NaN values (from `Moments`).
-    /// - Complexity: O(n log n).
+    /// - Complexity: O(n) (radix sort).
     static func sortedPresent(_ values: UnsafeBufferPointer<Double>, presentCount: Int) -> [Double] {
         var sorted = [Double](unsafeUninitializedCapacity: presentCount) { buffer, initialized in
             var next = 0
@@ -13,7 +13,7 @@ enum Quantiles {
             precondition(next == presentCount, "present count does not match the values")
             initialized = next
         }
-        sorted.sort()
+        RadixSort.sort(&sorted)
         return sorted
     }
 
