@@ -36,7 +36,7 @@ struct CSVBadInputTests {
 
     @Test func textAfterAClosingQuoteIsAnError() throws {
         let e = try #require(error("a,b\n\"x\"y,2\n"))
-        #expect(e.reason == .unexpectedAfterClosingQuote("y,2\n"))
+        #expect(e.reason == .unexpectedAfterClosingQuote("y,2"))
         #expect(e.row == 1 && e.column == "a")
     }
 
@@ -120,7 +120,13 @@ struct CSVBadInputTests {
     @Test func badOptionsAreRejected() throws {
         var options = CSVReadOptions()
         options.threads = 0
-        #expect(error("a\n1\n", options)?.reason == .invalidOption("threads must be at least 1, got 0"))
+        #expect(error("a\n1\n", options)?.reason == .invalidOption("threads must be 1 to 1,024, got 0"))
+        options.threads = nil
+        options.maxRowBytes = .max
+        #expect(error("a\n1\n", options)?.reason == .invalidOption("maxRowBytes must be 1 byte to 1 TiB"))
+        options = CSVReadOptions()
+        options.blockBytesPerThread = .max
+        #expect(error("a\n1\n", options)?.reason == .invalidOption("blockBytesPerThread must be 1 byte to 1 GiB"))
         options = CSVReadOptions()
         options.delimiter = 34
         #expect(error("a\n1\n", options) != nil)

@@ -2,7 +2,8 @@ import Testing
 @testable import ApusTable
 
 /// Mangled input never crashes the reader and never yields a broken table: it either reads
-/// (every column as long as the table) or throws a `CSVError`.
+/// (every column as long as the table) or throws a `CSVError`, the same one whatever the
+/// threads and block size.
 @Suite("CSV reader: robustness")
 struct CSVRobustnessTests {
     static let seedText = Array("""
@@ -34,6 +35,23 @@ struct CSVRobustnessTests {
         options.raggedRows = CSVReadOptions.RaggedRows.allCases[seed % 3]
         options.inferenceSampleRows = 1 + seed % 4
         if seed % 5 == 0 { options.missingTokens = ["-"] }
+        // The same outcome, table or error, as one thread reading one large block.
+        var reference = options
+        reference.threads = 1
+        reference.blockBytesPerThread = 1 << 20
+        let expected = Result { try CSVReader.read(bytes: bytes, options: reference).table }
+        let actual = Result { try CSVReader.read(bytes: bytes, options: options).table }
+        switch (expected, actual) {
+        case (.success(let a), .success(let b)):
+            #expect(a.schema == b.schema && a.rowCount == b.rowCount)
+            for (x, y) in zip(a.columns, b.columns) {
+                #expect((0..<x.count).allSatisfy { x.formattedValue(at: $0) == y.formattedValue(at: $0) }, "seed \(seed)")
+            }
+        case (.failure(let a), .failure(let b)):
+            #expect("\(a)" == "\(b)", "seed \(seed)")
+        default:
+            Issue.record("seed \(seed): \(expected) versus \(actual)")
+        }
         do {
             let table = try CSVReader.read(bytes: bytes, options: options).table
             for column in table.columns {

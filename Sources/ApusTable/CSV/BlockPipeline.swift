@@ -30,8 +30,7 @@ final class BlockPipeline: @unchecked Sendable {
     var threads: Int { parsers.count }
 
     /// Parses `parts` of the block at `base` into `outputs` from row `outputs.rowCount` on.
-    /// - Parameter recordLimit: stop after this many records (one part only).
-    func process(_ base: UnsafePointer<UInt8>, parts: [BlockPart], into outputs: OutputColumns, recordLimit: Int = .max) throws {
+    func process(_ base: UnsafePointer<UInt8>, parts: [BlockPart], into outputs: OutputColumns) throws {
         precondition(parts.count <= parsers.count, "more parts than parsers")
         let firstRow = outputs.rowCount
         var rowStarts: [Int] = [], fileRowStarts: [Int] = []
@@ -49,7 +48,7 @@ final class BlockPipeline: @unchecked Sendable {
         for parser in parsers { parser.resetTextArenas() }
         DispatchQueue.concurrentPerform(iterations: parts.count) { k in
             parsers[k].run(source.pointer, part: parts[k], firstFileRow: recordStarts[k], outputRow: outputStarts[k],
-                           outputs: pointers, recordLimit: recordLimit)
+                           outputs: pointers)
         }
         for k in parts.indices { if let failure = parsers[k].failure { throw failure } }
         var next = firstRow
@@ -72,11 +71,14 @@ final class BlockPipeline: @unchecked Sendable {
         outputs.setRowCount(next)
     }
 
-    /// What each column's sample values could be, over all threads (sample mode).
+    /// What each column's sample values could be, over all threads (sample mode): of the
+    /// rows before the first error, if parsing stopped at one, so that it is the same
+    /// whatever the threads.
     var evidence: [KindEvidence] {
         var merged = Array(repeating: KindEvidence(), count: plan.collectsEvidence ? plan.columnCount : 0)
         for parser in parsers {
             for column in merged.indices { merged[column].merge(parser.evidence[column]) }
+            if parser.failure != nil { break }
         }
         return merged
     }
@@ -93,11 +95,8 @@ final class BlockPipeline: @unchecked Sendable {
                     global.code(of: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: bytes.count, row: row)
                 }
                 if Int(globalCode) == levelStrings[column].count {
-                    let text = local.withLevel(code) { String(validating: $0, as: UTF8.self) }
-                    guard let text else {
-                        throw CSVError(.invalidUTF8, file: plan.file, row: row, column: plan.columnNames[column])
-                    }
-                    levelStrings[column].append(text)
+                    // Valid UTF-8: the parser checked each level when it first saw it.
+                    levelStrings[column].append(local.withLevel(code) { String(decoding: $0, as: UTF8.self) })
                 }
                 map.append(globalCode)
             }

@@ -38,6 +38,24 @@ final class FileByteSource: ByteSource {
 
     deinit { close(descriptor) }
 
+    /// Whether `path` names a regular file (not a pipe, device or directory).
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// All the bytes that reading `path` gives (for pipes and devices).
+    static func readAll(path: String) throws -> [UInt8] {
+        let source = try FileByteSource(path: path)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try chunk.withUnsafeMutableBufferPointer { try source.read(into: $0.baseAddress!, count: $0.count) }
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
+    }
+
     func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws -> Int {
         while true {
             let n = Glibc.read(descriptor, buffer, count)
@@ -80,7 +98,7 @@ final class ReadBuffer {
 
     init(source: ByteSource, capacity: Int) {
         self.source = source
-        self.capacity = max(capacity, 4096)
+        self.capacity = max(capacity, 1)
         base = .allocate(capacity: self.capacity)
     }
 

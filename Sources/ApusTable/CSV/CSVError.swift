@@ -6,6 +6,7 @@ public struct CSVError: Error, Equatable, CustomStringConvertible {
     /// What went wrong.
     public enum Reason: Equatable, Sendable {
         case cannotOpen(String)
+        case writeFailed(String)
         case emptyFile
         case noDataRows
         case emptyColumnName(position: Int)
@@ -49,6 +50,7 @@ public struct CSVError: Error, Equatable, CustomStringConvertible {
     private var message: String {
         switch reason {
         case .cannotOpen(let why): "cannot read the file: \(why)"
+        case .writeFailed(let why): "cannot write the file: \(why)"
         case .emptyFile: "the file is empty"
         case .noDataRows: "the file has a header but no data rows"
         case .emptyColumnName(let position): "column \(position) of the header has an empty name"

@@ -11,9 +11,14 @@
 /// later value does not fit an inferred kind, the column is read again as categorical
 /// and the report says so.
 public enum CSVReader {
-    /// Reads the file at `path`.
+    /// Reads the file at `path`. A path that is not a regular file (a pipe, `/dev/stdin`)
+    /// is read into memory first, so that a second pass is possible.
     public static func read(path: String, options: CSVReadOptions = .init()) throws -> CSVReadResult {
-        try read(label: path, options: options) { try FileByteSource(path: path) }
+        if FileByteSource.isRegularFile(path) {
+            return try read(label: path, options: options) { try FileByteSource(path: path) }
+        }
+        let bytes = try FileByteSource.readAll(path: path)
+        return try read(label: path, options: options) { MemoryByteSource(bytes) }
     }
 
     /// Reads CSV text held in memory.
@@ -42,7 +47,7 @@ public enum CSVReader {
         if session.demotions.isEmpty { return CSVReadResult(table: table, report: session.report) }
         // Some inferred kinds did not hold for the whole file: read again with those
         // columns as categorical, and say so.
-        var overrides = session.inferredKinds
+        var overrides = session.inferredKinds  // the unforced columns only
         for demotion in session.demotions { overrides[demotion.column] = .categorical }
         var again = try ReadSession(label: label, options: options, source: open(), overrides: overrides, streaming: false)
         let retyped = try again.readAll()

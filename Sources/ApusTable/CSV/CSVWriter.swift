@@ -27,15 +27,14 @@ public enum CSVWriter {
     /// Writes `table` to the file at `path`, replacing it.
     public static func write(_ table: Table, to path: String, options: CSVWriteOptions = .init()) throws {
         guard let file = fopen(path, "wb") else {
-            throw CSVError(.cannotOpen(String(cString: strerror(errno))), file: path)
+            throw CSVError(.writeFailed(String(cString: strerror(errno))), file: path)
         }
-        var failed = false
+        var failure: Int32?
         encode(table, options: options) { chunk in
-            if !failed && fwrite(chunk.baseAddress, 1, chunk.count, file) != chunk.count { failed = true }
+            if failure == nil && fwrite(chunk.baseAddress, 1, chunk.count, file) != chunk.count { failure = errno }
         }
-        if fclose(file) != 0 || failed {
-            throw CSVError(.cannotOpen("writing failed: \(String(cString: strerror(errno)))"), file: path)
-        }
+        if fclose(file) != 0 && failure == nil { failure = errno }
+        if let failure { throw CSVError(.writeFailed(String(cString: strerror(failure))), file: path) }
     }
 
     /// The CSV text of `table`.

@@ -36,43 +36,37 @@ enum DialectDetection {
         return counts
     }
 
-    /// The fields of the record starting at `base`, and the offset just past it; `nil` when
-    /// the record does not end within `count` bytes and more input follows.
-    static func firstRecord(_ base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, isEndOfInput: Bool) throws -> (fields: [[UInt8]], end: Int)? {
+    /// The fields of the record that starts at `base` and ends within `count` bytes (the
+    /// header), with the same quoting rules as the data rows.
+    static func firstRecord(_ base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8) throws -> [[UInt8]] {
         var fields: [[UInt8]] = []
         var field: [UInt8] = []
-        var i = 0, quoted = false, atFieldStart = true
-        while i < count {
-            let byte = base[i]
-            if quoted {
-                if byte == 34 {
-                    if i + 1 < count && base[i + 1] == 34 { field.append(34); i += 2; continue }
-                    if i + 1 == count && !isEndOfInput { return nil }
-                    quoted = false
-                } else {
-                    field.append(byte)
-                }
-            } else if byte == 34 && atFieldStart {
-                quoted = true
-            } else if byte == delimiter {
-                fields.append(field); field = []
-                atFieldStart = true
+        var i = 0
+        while true {
+            if i < count && base[i] == 34 {
                 i += 1
-                continue
-            } else if byte == 10 {
-                if field.last == 13 { field.removeLast() }
-                fields.append(field)
-                return (fields, i + 1)
+                while true {
+                    guard i < count else { throw CSVError(.unterminatedQuote) }
+                    if base[i] == 34 {
+                        if i + 1 < count && base[i + 1] == 34 { field.append(34); i += 2; continue }
+                        i += 1
+                        break
+                    }
+                    field.append(base[i])
+                    i += 1
+                }
+                if i < count && base[i] == 13 && (i + 1 == count || base[i + 1] == 10) { i += 1 }
+                if i < count && base[i] != delimiter && base[i] != 10 {
+                    throw CSVError(.unexpectedAfterClosingQuote(SubrangeParser.lineExcerpt(base, i, count)))
+                }
             } else {
-                field.append(byte)
+                while i < count && base[i] != delimiter && base[i] != 10 { field.append(base[i]); i += 1 }
+                if (i == count || base[i] == 10) && field.last == 13 { field.removeLast() }
             }
-            atFieldStart = false
-            i += 1
+            fields.append(field)
+            field = []
+            if i < count && base[i] == delimiter { i += 1; continue }
+            return fields
         }
-        guard isEndOfInput else { return nil }
-        if quoted { throw CSVError(.unterminatedQuote, row: nil) }
-        if field.last == 13 { field.removeLast() }
-        fields.append(field)
-        return (fields, count)
     }
 }

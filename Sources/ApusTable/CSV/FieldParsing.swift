@@ -153,8 +153,11 @@ enum FieldParsing {
         var i = start
         var negative = false
         if i < end && (base[i] == 45 || base[i] == 43) { negative = base[i] == 45; i += 1 }
-        let word = String(decoding: UnsafeBufferPointer(start: base + i, count: end - i), as: UTF8.self).lowercased()
-        guard word == "inf" || word == "infinity" else { return nil }
+        let length = end - i
+        guard length == 3 || length == 8 else { return nil }
+        for (offset, letter) in "infinity".utf8.prefix(length).enumerated() where base[i + offset] | 0x20 != letter {
+            return nil
+        }
         return negative ? -.infinity : .infinity
     }
 
@@ -162,8 +165,8 @@ enum FieldParsing {
     @inline(__always)
     static func parseBoolean(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, lenient: Bool) -> Bool? {
         var i = start, n = end
-        while i < n && base[i] == 32 { i += 1 }
-        while n > i && base[n - 1] == 32 { n -= 1 }
+        while i < n && (base[i] == 32 || base[i] == 9) { i += 1 }
+        while n > i && (base[n - 1] == 32 || base[n - 1] == 9) { n -= 1 }
         let length = n - i
         guard length >= 1 && length <= 5 else { return nil }
         var word: UInt64 = 0
@@ -186,11 +189,13 @@ enum FieldParsing {
     @inline(__always)
     static func parseTimestamp(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, allowEpochSeconds: Bool) -> Double? {
         var i = start, n = end
-        while i < n && base[i] == 32 { i += 1 }
-        while n > i && base[n - 1] == 32 { n -= 1 }
+        while i < n && (base[i] == 32 || base[i] == 9) { i += 1 }
+        while n > i && (base[n - 1] == 32 || base[n - 1] == 9) { n -= 1 }
         if n - i >= 10 && base[i + 4] == 45 {
             return TimestampParsing.parse(UnsafeBufferPointer(start: base + i, count: n - i))
+                .flatMap { TimestampParsing.validSeconds.contains($0) ? $0 : nil }
         }
-        return allowEpochSeconds ? parseDouble(base, i, n).flatMap { $0.isFinite ? $0 : nil } : nil
+        guard allowEpochSeconds, let seconds = parseDouble(base, i, n) else { return nil }
+        return TimestampParsing.validSeconds.contains(seconds) ? seconds : nil
     }
 }

@@ -44,7 +44,11 @@ final class LevelInterner: @unchecked Sendable {
         return h ^ (h >> 32)
     }
 
-    /// The code of `base[0..<count]`, inserting it if new (first seen at `row`).
+    /// The code that `code(of:count:row:)` gives bytes that are not valid UTF-8.
+    static let invalidCode = UInt32.max
+
+    /// The code of `base[0..<count]`, inserting it if new (first seen at `row`), or
+    /// `invalidCode` for bytes that are not valid UTF-8 (checked once per new level).
     @inline(__always)
     func code(of base: UnsafePointer<UInt8>, count: Int, row: Int) -> UInt32 {
         let h = Self.hash(base, count)
@@ -55,11 +59,12 @@ final class LevelInterner: @unchecked Sendable {
             if stored == 0 { break }
             let entry = stored &- 1
             if hashes.baseAddress[entry] == h && lengths.baseAddress[entry] == count
-                && memcmp(arena.baseAddress + starts.baseAddress[entry], base, count) == 0 {
+                && (count == 0 || memcmp(arena.baseAddress + starts.baseAddress[entry], base, count) == 0) {
                 return UInt32(truncatingIfNeeded: entry)
             }
             slot = (slot &+ 1) & mask
         }
+        guard SubrangeParser.isValidUTF8(UnsafeBufferPointer(start: base, count: count)) else { return Self.invalidCode }
         return insert(base, count: count, hash: h, slot: slot, row: row)
     }
 

@@ -2,12 +2,22 @@
 struct MissingTokens: Sendable {
     private let tokens: [[UInt8]]
     private let lengthMask: UInt64
+    /// Whether some token reads as a number, a boolean or a timestamp.
+    let looksLikeValues: Bool
 
     init(_ tokens: Set<String>) {
         self.tokens = tokens.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
         var mask: UInt64 = 0
         for token in self.tokens where token.count < 64 { mask |= 1 << UInt64(token.count) }
         lengthMask = mask
+        looksLikeValues = self.tokens.contains { token in
+            token.withUnsafeBufferPointer { bytes in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+                return FieldParsing.parseDouble(base, 0, bytes.count) != nil
+                    || FieldParsing.parseBoolean(base, 0, bytes.count, lenient: true) != nil
+                    || FieldParsing.parseTimestamp(base, 0, bytes.count, allowEpochSeconds: false) != nil
+            }
+        }
     }
 
     /// Whether `base[start..<end]` is one of the tokens.
@@ -36,11 +46,23 @@ struct ParsePlan: Sendable {
     var delimiter: UInt8
     var missing: MissingTokens
     var raggedRows: CSVReadOptions.RaggedRows
+    /// The longest record accepted, in bytes.
+    var maxRowBytes: Int
     var file: String?
     /// Sample mode: fields are only observed for kind inference (`KindEvidence`), not stored.
     var collectsEvidence = false
 
     var columnCount: Int { kinds.count }
+
+    /// Whether a missing token could also be read as a value (`-999`, `0`, `1970-01-01`):
+    /// then tokens are matched before values are parsed.
+    var missingTokensLookLikeValues: Bool { missing.looksLikeValues }
+
+    /// Whether plain numbers can be parsed in the pass that finds the field's end: not when
+    /// the delimiter can be part of a number, nor when a missing token looks like one.
+    var allowsNumberFastPath: Bool {
+        !missing.looksLikeValues && !Array("0123456789.-+eE".utf8).contains(delimiter)
+    }
 }
 
 /// Where one column's parsed values go, as raw pointers into its buffers.

@@ -14,11 +14,20 @@ struct ReadSession {
         var value: String
     }
 
+    /// The inference sample is the first `inferenceSampleRows` records or the first
+    /// `sampleByteLimit` bytes, whichever ends first: fixed by the file alone, never by the
+    /// thread count or block size.
+    static let sampleByteLimit = 16 << 20
+    /// The first reservation of rows per column; more rows grow it geometrically.
+    static let maximumRowReservation = 1 << 24
+
     private let label: String?
     private let options: CSVReadOptions
     private let buffer: ReadBuffer
     private let totalBytes: Int?
     private let threads: Int
+    private let blockCapacity: Int
+    private let maxCapacity: Int
     private let delimiter: UInt8
     private let columnNames: [String]
     private let kinds: [ColumnKind]
@@ -26,81 +35,128 @@ struct ReadSession {
     private let estimatedRows: Int
     private let pipeline: BlockPipeline
     private var consumed: Int
-    /// Kinds as chosen for this pass, by column name (for a second pass).
+    /// The kinds of the columns that the schema does not force, by name (for a second pass).
     private(set) var inferredKinds: [String: ColumnKind] = [:]
     /// Inferred kinds that did not hold for the whole file.
     private(set) var demotions: [Demotion] = []
     private var rowsRead = 0
 
+    /// - Parameter overrides: kinds for columns the schema does not force, taken as they
+    ///   are (a second pass); the others are inferred from the sample.
     init(label: String?, options: CSVReadOptions, source: ByteSource, overrides: [String: ColumnKind], streaming: Bool) throws {
         try Self.validate(options)
         self.label = label
         self.options = options
         totalBytes = source.size
         threads = options.threads ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let blockCapacity = threads * options.blockBytesPerThread
-        buffer = ReadBuffer(source: source, capacity: min(blockCapacity, (source.size ?? blockCapacity) + 1))
+        blockCapacity = threads * options.blockBytesPerThread
+        maxCapacity = max(blockCapacity, options.maxRowBytes + 1, Self.sampleByteLimit)
+        // At least the 64 KiB that the delimiter is detected from, whatever the block size.
+        let detectionBytes = 1 << 16
+        buffer = ReadBuffer(source: source, capacity: min(max(blockCapacity, detectionBytes), (source.size ?? blockCapacity) + 1))
         try buffer.refill(dropping: 0, maximumCapacity: buffer.capacity)
         consumed = 0
         if buffer.filled >= 3 && buffer.base[0] == 0xEF && buffer.base[1] == 0xBB && buffer.base[2] == 0xBF { consumed = 3 }
         guard buffer.filled > consumed else { throw CSVError(.emptyFile, file: label) }
-        delimiter = options.delimiter ?? DialectDetection.detectDelimiter(buffer.base + consumed, count: min(buffer.filled - consumed, 1 << 16))
-        let maxCapacity = max(blockCapacity, options.maxRowBytes + 1)
+        delimiter = options.delimiter ?? DialectDetection.detectDelimiter(buffer.base + consumed, count: min(buffer.filled - consumed, detectionBytes))
 
         // The header row.
-        var header: [[UInt8]]
-        while true {
-            let available = buffer.filled - consumed
-            let scan = RecordBoundaries.scan(buffer.base + consumed, count: available, delimiter: delimiter,
-                                             isEndOfInput: buffer.isEndOfInput, parts: 1)
-            if case .parts(let parts) = scan, let part = parts.first {
-                do {
-                    let (fields, end) = try DialectDetection.firstRecord(buffer.base + consumed, count: part.end,
-                                                                          delimiter: delimiter, isEndOfInput: true)!
-                    header = fields
-                    if options.hasHeader { consumed += end }
-                    break
-                } catch var error as CSVError {
-                    error.file = label
-                    throw error
-                }
-            }
-            if case .needMore(let insideQuotes) = scan, available >= options.maxRowBytes {
-                throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label)
-            }
-            try buffer.refill(dropping: consumed, maximumCapacity: maxCapacity)
-            consumed = 0
+        let headerEnd = try Self.fill(buffer, from: &consumed, records: 1, byteLimit: 1, delimiter: delimiter,
+                                      options: options, maxCapacity: maxCapacity, label: label,
+                                      firstRow: options.hasHeader ? nil : 1).end
+        let header: [[UInt8]]
+        do {
+            header = try DialectDetection.firstRecord(buffer.base + consumed, count: headerEnd, delimiter: delimiter)
+        } catch var error as CSVError {
+            error.file = label
+            throw error
         }
+        if options.hasHeader { consumed += headerEnd }
         columnNames = try Self.columnNames(header, hasHeader: options.hasHeader, file: label)
-
-        // Which kinds are forced, and the sample that the others are inferred from.
         if let schema = options.schema {
             for field in schema.columns where !columnNames.contains(field.name) {
                 let hint = closestName(to: field.name, among: columnNames).map { "; did you mean `\($0)`?" } ?? ""
                 throw CSVError(.invalidSchema("column `\(field.name)` named in the schema is not in the file\(hint)"), file: label)
             }
         }
-        forced = columnNames.map { overrides[$0] == nil && options.schema?.kind(of: $0) != nil }
-        let sample = try Self.readSample(buffer: buffer, from: &consumed, names: columnNames, delimiter: delimiter,
-                                         options: options, label: label, maxCapacity: maxCapacity, threads: threads)
-        let kinds = zip(columnNames, sample.evidence).map { name, evidence in
-            overrides[name] ?? options.schema?.kind(of: name) ?? evidence.kind
+        forced = columnNames.map { options.schema?.kind(of: $0) != nil }
+
+        // The sample: what the unforced columns hold, and how long rows are.
+        let (sampleEnd, sampleRecords) = try Self.fill(
+            buffer, from: &consumed, records: options.inferenceSampleRows, byteLimit: Self.sampleByteLimit,
+            delimiter: delimiter, options: options, maxCapacity: maxCapacity, label: label, firstRow: 1)
+        if sampleRecords == 0 { throw CSVError(.noDataRows, file: label) }
+        let given = columnNames.map { options.schema?.kind(of: $0) ?? overrides[$0] }
+        var evidence: [KindEvidence] = []
+        if given.contains(where: { $0 == nil }) {
+            evidence = try Self.gatherEvidence(buffer.base + consumed, count: sampleEnd, names: columnNames, delimiter: delimiter,
+                                               options: options, label: label, threads: threads)
         }
+        let kinds = given.indices.map { given[$0] ?? evidence[$0].kind }
         self.kinds = kinds
-        for (name, kind) in zip(columnNames, kinds) { inferredKinds[name] = kind }
-        estimatedRows = sample.rows == 0 ? 16
-            : Int(Double(totalBytes ?? buffer.filled) / Double(max(1, sample.bytes)) * Double(sample.rows) * 1.02) + 16
+        for (index, name) in columnNames.enumerated() where !forced[index] { inferredKinds[name] = kinds[index] }
+        let perRecord = Double(max(1, sampleEnd)) / Double(sampleRecords)
+        estimatedRows = min(Self.maximumRowReservation, Int(Double(totalBytes ?? buffer.filled) / perRecord * 1.02) + 16)
         let plan = ParsePlan(columnNames: columnNames, kinds: kinds, forced: forced, conflictsAreFatal: streaming,
                              delimiter: delimiter, missing: MissingTokens(options.missingTokens),
-                             raggedRows: options.raggedRows, file: label)
+                             raggedRows: options.raggedRows, maxRowBytes: options.maxRowBytes, file: label)
         pipeline = BlockPipeline(plan: plan, threads: threads)
     }
 
+    /// Reads until the buffer holds `records` whole records from `consumed` on, or
+    /// `byteLimit` bytes, or the whole input; returns where those records end and how many
+    /// there are (at least one, else the input is empty).
+    /// - Throws: `rowTooLong` (or `unterminatedQuote`) when a record does not end within
+    ///   `maxRowBytes`, naming `firstRow` (`nil` for the header).
+    private static func fill(_ buffer: ReadBuffer, from consumed: inout Int, records: Int, byteLimit: Int, delimiter: UInt8,
+                             options: CSVReadOptions, maxCapacity: Int, label: String?, firstRow: Int?) throws -> (end: Int, records: Int) {
+        while true {
+            let available = buffer.filled - consumed
+            let found = RecordBoundaries.prefix(buffer.base + consumed, count: available, records: records,
+                                                delimiter: delimiter, isEndOfInput: buffer.isEndOfInput)
+            if found.records >= records || buffer.isEndOfInput || (found.records > 0 && available >= byteLimit) {
+                return found
+            }
+            if found.records == 0 && available >= options.maxRowBytes {
+                let scan = RecordBoundaries.scan(buffer.base + consumed, count: available, delimiter: delimiter,
+                                                 isEndOfInput: false, parts: 1)
+                let insideQuotes = { if case .needMore(true) = scan { true } else { false } }()
+                throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label, row: firstRow)
+            }
+            try buffer.refill(dropping: consumed, maximumCapacity: maxCapacity)
+            consumed = 0
+        }
+    }
+
+    /// Parses the sample's records on all threads, only observing each field.
+    private static func gatherEvidence(_ base: UnsafePointer<UInt8>, count: Int, names: [String], delimiter: UInt8,
+                                       options: CSVReadOptions, label: String?, threads: Int) throws -> [KindEvidence] {
+        var plan = ParsePlan(columnNames: names, kinds: Array(repeating: .text, count: names.count),
+                             forced: Array(repeating: false, count: names.count), conflictsAreFatal: false,
+                             delimiter: delimiter, missing: MissingTokens(options.missingTokens),
+                             raggedRows: .skip, maxRowBytes: options.maxRowBytes, file: label)
+        plan.collectsEvidence = true
+        guard case .parts(let parts) = RecordBoundaries.scan(base, count: count, delimiter: delimiter, isEndOfInput: true,
+                                                             parts: threads) else { return [] }
+        let pipeline = BlockPipeline(plan: plan, threads: threads)
+        do {
+            try pipeline.process(base, parts: parts, into: OutputColumns(kinds: [], capacity: 0))
+        } catch is CSVError {
+            // Malformed input in the sample: the main pass reports the first error of the
+            // file in order; infer from the rows before this one.
+        }
+        return pipeline.evidence
+    }
+
     private static func validate(_ options: CSVReadOptions) throws {
-        if let threads = options.threads, threads < 1 { throw CSVError(.invalidOption("threads must be at least 1, got \(threads)")) }
+        if let threads = options.threads, !(1...1024).contains(threads) {
+            throw CSVError(.invalidOption("threads must be 1 to 1,024, got \(formatCount(threads))"))
+        }
         if options.inferenceSampleRows < 1 { throw CSVError(.invalidOption("inferenceSampleRows must be at least 1")) }
-        if options.maxRowBytes < 1 { throw CSVError(.invalidOption("maxRowBytes must be at least 1")) }
-        if options.blockBytesPerThread < 1 { throw CSVError(.invalidOption("blockBytesPerThread must be at least 1")) }
+        if !(1...(1 << 40)).contains(options.maxRowBytes) { throw CSVError(.invalidOption("maxRowBytes must be 1 byte to 1 TiB")) }
+        if !(1...(1 << 30)).contains(options.blockBytesPerThread) {
+            throw CSVError(.invalidOption("blockBytesPerThread must be 1 byte to 1 GiB"))
+        }
         if let delimiter = options.delimiter, delimiter == 34 || delimiter == 10 || delimiter == 13 {
             throw CSVError(.invalidOption("the delimiter cannot be a quote or a line end"))
         }
@@ -122,52 +178,6 @@ struct ReadSession {
             names.append(name)
         }
         return names
-    }
-
-    private struct Sample {
-        var evidence: [KindEvidence]
-        /// Records parsed and the bytes they span (for the row count estimate).
-        var rows: Int
-        var bytes: Int
-    }
-
-    /// Parses about the first `inferenceSampleRows` rows, on all threads, gathering the
-    /// evidence of each column's kind, without consuming them.
-    private static func readSample(buffer: ReadBuffer, from consumed: inout Int, names: [String], delimiter: UInt8,
-                                   options: CSVReadOptions, label: String?, maxCapacity: Int, threads: Int) throws -> Sample {
-        let kinds = Array(repeating: ColumnKind.text, count: names.count)
-        var plan = ParsePlan(columnNames: names, kinds: kinds, forced: Array(repeating: false, count: names.count),
-                             conflictsAreFatal: false, delimiter: delimiter, missing: MissingTokens(options.missingTokens),
-                             raggedRows: .skip, file: label)
-        plan.collectsEvidence = true
-        while true {
-            let available = buffer.filled - consumed
-            // Enough bytes for the sample's rows, judged from the first lines' length; all
-            // that is there if no record ends within that estimate.
-            let probe = min(available, 1 << 16)
-            let lines = max(1, RecordBoundaries.countNewlines(buffer.base + consumed, 0, probe))
-            let estimate = min(available, max(probe, probe / lines * options.inferenceSampleRows * 11 / 10))
-            for region in Set([estimate, available]).sorted() {
-                let isEndOfInput = buffer.isEndOfInput && region == available
-                switch RecordBoundaries.scan(buffer.base + consumed, count: region, delimiter: delimiter,
-                                             isEndOfInput: isEndOfInput, parts: threads) {
-                case .parts(let parts) where !parts.isEmpty:
-                    let outputs = OutputColumns(kinds: [], capacity: 0)
-                    let pipeline = BlockPipeline(plan: plan, threads: threads)
-                    try pipeline.process(buffer.base + consumed, parts: parts, into: outputs, recordLimit: options.inferenceSampleRows)
-                    let records = parts.reduce(0) { $0 + $1.records }
-                    return Sample(evidence: pipeline.evidence, rows: records, bytes: parts.last!.end)
-                case .parts:
-                    if isEndOfInput { throw CSVError(.noDataRows, file: label) }
-                case .needMore(let insideQuotes):
-                    if region == available && available >= options.maxRowBytes {
-                        throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label, row: 1)
-                    }
-                }
-            }
-            try buffer.refill(dropping: consumed, maximumCapacity: maxCapacity)
-            consumed = 0
-        }
     }
 
     /// Reads every remaining record into one table.
@@ -200,18 +210,27 @@ struct ReadSession {
         return report
     }
 
+    /// Hands the remaining records to `handle` block by block (about `blockCapacity`
+    /// bytes each, more for a record longer than that), cut into parts for the threads.
     private mutating func forEachBlock(_ handle: (UnsafePointer<UInt8>, [BlockPart]) throws -> Void) throws {
-        let maxCapacity = max(buffer.capacity, options.maxRowBytes + 1)
         while true {
             let available = buffer.filled - consumed
             if available == 0 && buffer.isEndOfInput { break }
-            switch RecordBoundaries.scan(buffer.base + consumed, count: available, delimiter: delimiter,
-                                         isEndOfInput: buffer.isEndOfInput, parts: threads) {
+            var region = min(available, blockCapacity)
+            var scan = RecordBoundaries.scan(buffer.base + consumed, count: region, delimiter: delimiter,
+                                             isEndOfInput: buffer.isEndOfInput && region == available, parts: threads)
+            if case .needMore = scan, region < available {
+                region = available
+                scan = RecordBoundaries.scan(buffer.base + consumed, count: region, delimiter: delimiter,
+                                             isEndOfInput: buffer.isEndOfInput, parts: threads)
+            }
+            switch scan {
             case .parts(let parts):
                 if let last = parts.last {
                     try handle(buffer.base + consumed, parts)
                     consumed += last.end
                     options.progress?(buffer.bytesRead - (buffer.filled - consumed), totalBytes ?? buffer.bytesRead)
+                    continue
                 }
             case .needMore(let insideQuotes):
                 if available >= options.maxRowBytes {

@@ -27,6 +27,66 @@ enum RecordBoundaries {
         case needMore(insideQuotes: Bool)
     }
 
+    /// The number of fields of the record that starts at `start`, and where it ends (after
+    /// its newline, or at `end`); quotes are followed as the parser follows them.
+    static func fields(_ base: UnsafePointer<UInt8>, from start: Int, end: Int, delimiter: UInt8) -> (count: Int, end: Int) {
+        var fields = 1, state = 0  // as in scanWithQuotes
+        var i = start
+        while i < end {
+            let byte = base[i]
+            i += 1
+            switch state {
+            case 2: if byte == 34 { state = 3 }
+            case 3:
+                if byte == 34 { state = 2 }
+                else if byte == 10 { return (fields, i) }
+                else if byte == delimiter { fields += 1; state = 0 }
+                else { state = 1 }
+            default:
+                if byte == 10 { return (fields, i) }
+                else if byte == delimiter { fields += 1; state = 0 }
+                else if state == 0 && byte == 34 { state = 2 }
+                else { state = 1 }
+            }
+        }
+        return (fields, end)
+    }
+
+    /// Where the first `wanted` records end (fewer if fewer end within `count` bytes; at
+    /// the end of the input, trailing bytes without a newline are a record too).
+    static func prefix(_ base: UnsafePointer<UInt8>, count: Int, records wanted: Int, delimiter: UInt8,
+                       isEndOfInput: Bool) -> (end: Int, records: Int) {
+        var end = 0, records = 0
+        if memchr(base, 34, count) == nil {
+            while records < wanted, end < count, let newline = memchr(base + end, 10, count - end) {
+                end = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+                records += 1
+            }
+        } else {
+            var state = 0  // as in scanWithQuotes
+            var i = 0
+            while i < count && records < wanted {
+                let byte = base[i]
+                switch state {
+                case 2: if byte == 34 { state = 3 }
+                case 3:
+                    if byte == 34 { state = 2 }
+                    else if byte == 10 { records += 1; end = i + 1; state = 0 }
+                    else if byte == delimiter { state = 0 }
+                    else { state = 1 }
+                default:
+                    if byte == 10 { records += 1; end = i + 1; state = 0 }
+                    else if byte == delimiter { state = 0 }
+                    else if state == 0 && byte == 34 { state = 2 }
+                    else { state = 1 }
+                }
+                i += 1
+            }
+        }
+        if isEndOfInput && records < wanted && end < count { return (count, records + 1) }
+        return (end, records)
+    }
+
     static func scan(_ base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, isEndOfInput: Bool, parts wanted: Int) -> Scan {
         if count == 0 { return .parts([]) }
         if memchr(base, 34, count) == nil {

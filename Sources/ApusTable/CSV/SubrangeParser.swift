@@ -7,8 +7,6 @@ final class SubrangeParser: @unchecked Sendable {
     /// Per text column, the bytes of the values parsed in the current block.
     let textArenas: [ColumnBuffer<UInt8>?]
     private let scratch = ColumnBuffer<UInt8>(capacity: 256)
-    @exclusivity(unchecked) private var textMarks: [Int]
-    private let hasText: Bool
 
     /// Per column, what the sample's values could be (sample mode only).
     @exclusivity(unchecked) private(set) var evidence: [KindEvidence]
@@ -26,8 +24,6 @@ final class SubrangeParser: @unchecked Sendable {
         self.plan = plan
         interners = plan.kinds.map { $0 == .categorical ? LevelInterner() : nil }
         textArenas = plan.kinds.map { $0 == .text ? ColumnBuffer<UInt8>(capacity: 1 << 16) : nil }
-        textMarks = Array(repeating: 0, count: plan.kinds.count)
-        hasText = plan.kinds.contains(.text) && !plan.collectsEvidence
         evidence = Array(repeating: KindEvidence(), count: plan.collectsEvidence ? plan.kinds.count : 0)
     }
 
@@ -39,32 +35,31 @@ final class SubrangeParser: @unchecked Sendable {
     /// Parses the records of `part`, writing row values from `outputRow` on.
     /// - Parameters:
     ///   - firstFileRow: the 1-based row number of the first record, for messages.
-    ///   - recordLimit: stop after this many records.
-    func run(_ base: UnsafePointer<UInt8>, part: BlockPart, firstFileRow: Int, outputRow: Int,
-             outputs: [ColumnPointers], recordLimit: Int = .max) {
+    func run(_ base: UnsafePointer<UInt8>, part: BlockPart, firstFileRow: Int, outputRow: Int, outputs: [ColumnPointers]) {
         producedRows = 0; paddedRows = 0; skippedRows = 0; blankLines = 0
         failure = nil
         conflicts = [:]
         let kinds = plan.kinds
         outputs.withUnsafeBufferPointer { outs in
             kinds.withUnsafeBufferPointer { kinds in
-                parseRecords(base, part, firstFileRow, outputRow, outs, kinds, recordLimit)
+                parseRecords(base, part, firstFileRow, outputRow, outs, kinds)
             }
         }
     }
 
     private func parseRecords(_ base: UnsafePointer<UInt8>, _ part: BlockPart, _ firstFileRow: Int, _ outputRow: Int,
-                              _ outs: UnsafeBufferPointer<ColumnPointers>, _ kinds: UnsafeBufferPointer<ColumnKind>,
-                              _ recordLimit: Int) {
+                              _ outs: UnsafeBufferPointer<ColumnPointers>, _ kinds: UnsafeBufferPointer<ColumnKind>) {
         let end = part.end
         let columnCount = kinds.count
         let delimiter = plan.delimiter
         let missing = plan.missing
         let interners = self.interners
+        let numbersInline = plan.allowsNumberFastPath
+        let skipsRagged = plan.raggedRows == .skip
+        let maxRowBytes = plan.maxRowBytes
         var p = part.start
         var fileRow = firstFileRow
         var row = outputRow
-        var records = 0
         var blankLines = 0, paddedRows = 0, skippedRows = 0
         defer {
             self.blankLines = blankLines
@@ -72,17 +67,26 @@ final class SubrangeParser: @unchecked Sendable {
             self.skippedRows = skippedRows
             producedRows = row - outputRow
         }
-        while p < end && records < recordLimit {
-            records += 1
+        while p < end {
+            let recordStart = p
             if columnCount > 1 {
                 if base[p] == 10 { p += 1; blankLines += 1; fileRow += 1; continue }
-                if base[p] == 13 && p + 1 < end && base[p + 1] == 10 { p += 2; blankLines += 1; fileRow += 1; continue }
+                if base[p] == 13 && (p + 1 == end || base[p + 1] == 10) {
+                    p += p + 1 == end ? 1 : 2; blankLines += 1; fileRow += 1; continue
+                }
             }
-            if hasText { markText() }
+            if skipsRagged {
+                // A ragged row is left out before any of its fields is looked at, so it
+                // leaves no trace (no level, no error) in the table.
+                let (fields, recordEnd) = RecordBoundaries.fields(base, from: p, end: end, delimiter: delimiter)
+                if fields != columnCount && recordEnd - recordStart <= maxRowBytes {
+                    skippedRows += 1; fileRow += 1; p = recordEnd; continue
+                }
+            }
             var column = 0
             while true {
                 // Numbers are parsed in the same pass that finds the field's end.
-                if column < columnCount && kinds[column] == .numeric,
+                if numbersInline && column < columnCount && kinds[column] == .numeric,
                    let (value, numberEnd) = FieldParsing.parsePlainNumberField(base, p, end, delimiter: delimiter) {
                     var next = numberEnd
                     if next < end && base[next] == 13 && next + 1 < end && base[next + 1] == 10 { next += 1 }
@@ -121,8 +125,7 @@ final class SubrangeParser: @unchecked Sendable {
                         if next == delimiter || next == 10 { terminator = next; p += 1 }
                         else if next == 13 && (p + 1 == end || base[p + 1] == 10) { terminator = 10; p += p + 1 == end ? 1 : 2 }
                         else {
-                            let text = String(decoding: UnsafeBufferPointer(start: base + p, count: min(10, end - p)), as: UTF8.self)
-                            return fail(.unexpectedAfterClosingQuote(text), fileRow, column)
+                            return fail(.unexpectedAfterClosingQuote(Self.lineExcerpt(base, p, end)), fileRow, column)
                         }
                     }
                 } else {
@@ -139,11 +142,12 @@ final class SubrangeParser: @unchecked Sendable {
                     // The common cases inline; everything else (missing values, other
                     // kinds, errors) out of line.
                     let kind = kinds[column]
-                    if kind == .numeric, let value = FieldParsing.parseDouble(fieldBase, start, stop) {
+                    if kind == .numeric && numbersInline, let value = FieldParsing.parseDouble(fieldBase, start, stop) {
                         outs[column].doubles.unsafelyUnwrapped[row] = value
                     } else if kind == .categorical && stop > start && (quoted || !missing.matches(fieldBase, start, stop)) {
-                        outs[column].codes.unsafelyUnwrapped[row] =
-                            interners[column].unsafelyUnwrapped.code(of: fieldBase + start, count: stop - start, row: fileRow)
+                        let code = interners[column].unsafelyUnwrapped.code(of: fieldBase + start, count: stop - start, row: fileRow)
+                        if code == LevelInterner.invalidCode { return fail(.invalidUTF8, fileRow, column) }
+                        outs[column].codes.unsafelyUnwrapped[row] = code
                     } else {
                         guard store(column, kind, outs[column], fieldBase, start, stop, quoted, row, fileRow) else { return }
                     }
@@ -151,15 +155,11 @@ final class SubrangeParser: @unchecked Sendable {
                 column += 1
                 if terminator != delimiter { break }
             }
+            if p - recordStart > maxRowBytes { return fail(.rowTooLong(limit: maxRowBytes), fileRow, nil) }
             if column != columnCount {
                 if column < columnCount && plan.raggedRows == .pad {
                     for padded in column..<columnCount { storeMissing(padded, kinds[padded], outs[padded], row) }
                     paddedRows += 1
-                } else if plan.raggedRows == .skip {
-                    skippedRows += 1
-                    fileRow += 1
-                    if hasText { rollBackText() }
-                    continue
                 } else {
                     return fail(.raggedRow(expected: columnCount, found: column), fileRow, nil)
                 }
@@ -173,6 +173,10 @@ final class SubrangeParser: @unchecked Sendable {
     @inline(never)
     private func store(_ column: Int, _ kind: ColumnKind, _ out: ColumnPointers, _ base: UnsafePointer<UInt8>,
                        _ start: Int, _ stop: Int, _ quoted: Bool, _ row: Int, _ fileRow: Int) -> Bool {
+        if plan.missingTokensLookLikeValues && kind != .categorical && kind != .text && plan.missing.matches(base, start, stop) {
+            storeMissing(column, kind, out, row)
+            return true
+        }
         switch kind {
         case .numeric:
             if let value = FieldParsing.parseDouble(base, start, stop) {
@@ -189,7 +193,7 @@ final class SubrangeParser: @unchecked Sendable {
                 return checkMissing(column, kind, base, start, stop, fileRow)
             }
         case .boolean:
-            if let value = FieldParsing.parseBoolean(base, start, stop, lenient: true) {
+            if let value = FieldParsing.parseBoolean(base, start, stop, lenient: plan.forced[column]) {
                 out.bytes![row] = value ? 1 : 0
             } else {
                 out.bytes![row] = BooleanColumn.missingByte
@@ -199,7 +203,9 @@ final class SubrangeParser: @unchecked Sendable {
             if !quoted && plan.missing.matches(base, start, stop) {
                 out.codes![row] = CategoricalColumn.missingCode
             } else {
-                out.codes![row] = interners[column].unsafelyUnwrapped.code(of: base + start, count: stop - start, row: fileRow)
+                let code = interners[column].unsafelyUnwrapped.code(of: base + start, count: stop - start, row: fileRow)
+                if code == LevelInterner.invalidCode { fail(.invalidUTF8, fileRow, column); return false }
+                out.codes![row] = code
             }
         case .text where plan.collectsEvidence:
             if quoted || !plan.missing.matches(base, start, stop) { evidence[column].observe(base, start, stop) }
@@ -252,6 +258,13 @@ final class SubrangeParser: @unchecked Sendable {
         return true
     }
 
+    /// Up to ten bytes from `start`, stopping at a line end: what a message quotes.
+    static func lineExcerpt(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        var stop = start
+        while stop < end && stop - start < 10 && base[stop] != 10 && base[stop] != 13 { stop += 1 }
+        return String(decoding: UnsafeBufferPointer(start: base + start, count: stop - start), as: UTF8.self)
+    }
+
     static func excerpt(_ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int) -> String {
         let text = String(decoding: UnsafeBufferPointer(start: base + start, count: min(stop - start, 64)), as: UTF8.self)
         return stop - start > 64 ? text + "…" : text
@@ -270,14 +283,6 @@ final class SubrangeParser: @unchecked Sendable {
             scratch.append(base[k])
             k += base[k] == 34 ? 2 : 1
         }
-    }
-
-    private func markText() {
-        for (column, arena) in textArenas.enumerated() { if let arena { textMarks[column] = arena.count } }
-    }
-
-    private func rollBackText() {
-        for (column, arena) in textArenas.enumerated() { arena?.setCount(textMarks[column]) }
     }
 
     /// Records the error; a field past the header's columns is named by its position.

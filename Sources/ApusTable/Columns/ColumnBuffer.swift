@@ -7,23 +7,25 @@ import Darwin
 /// Contiguous, fixed-layout storage for the values of one column.
 ///
 /// A buffer is written while a column is being built (by the CSV reader or an
-/// operation) and never changed once the column is handed out, so sharing it between
-/// columns and threads is safe. Growth uses `realloc`, which on Linux moves large
-/// blocks by remapping pages rather than copying them.
+/// operation, inside this module) and never changed once the column is handed out, so
+/// sharing it between columns and threads is safe: the mutating methods are internal, and
+/// other modules build buffers whole, with `init(count:initializingWith:)` or from a
+/// collection. Growth uses `realloc`, which on Linux moves large blocks by remapping pages
+/// rather than copying them.
 public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     // A buffer is written by one builder at a time (see above), so the dynamic
     // exclusivity checks that class properties get, which cost more than the accesses in
     // hot loops, are turned off.
 
     /// The first element; valid for `capacity` elements.
-    @exclusivity(unchecked) public private(set) var baseAddress: UnsafeMutablePointer<Element>
+    @usableFromInline @exclusivity(unchecked) private(set) var baseAddress: UnsafeMutablePointer<Element>
     /// Number of initialised elements.
     @exclusivity(unchecked) public internal(set) var count: Int
     /// Number of elements the allocation holds.
     @exclusivity(unchecked) public private(set) var capacity: Int
 
     /// Creates an empty buffer with room for `capacity` elements.
-    public init(capacity: Int = 0) {
+    init(capacity: Int = 0) {
         let capacity = Swift.max(capacity, 1)
         self.baseAddress = ColumnBuffer.allocate(capacity)
         self.count = 0
@@ -34,6 +36,13 @@ public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     public convenience init(_ values: some Collection<Element>) {
         self.init(capacity: values.count)
         for value in values { append(value) }
+    }
+
+    /// Creates a buffer of `count` elements that `body` initialises, all of them.
+    public convenience init(count: Int, initializingWith body: (UnsafeMutableBufferPointer<Element>) throws -> Void) rethrows {
+        self.init(capacity: count)
+        try body(UnsafeMutableBufferPointer(start: baseAddress, count: count))
+        self.count = count
     }
 
     /// Creates a buffer of `count` copies of `value`.
@@ -54,7 +63,7 @@ public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     /// Makes room for at least `minimumCapacity` elements, keeping the contents.
-    public func reserveCapacity(_ minimumCapacity: Int) {
+    func reserveCapacity(_ minimumCapacity: Int) {
         guard minimumCapacity > capacity else { return }
         let bytes = minimumCapacity * MemoryLayout<Element>.stride
         guard let raw = realloc(baseAddress, bytes) else {
@@ -66,13 +75,13 @@ public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// Makes room for at least `minimumCapacity` elements, growing at least 1.5-fold so
     /// that repeated calls stay amortised O(1).
-    public func growIfNeeded(toHold minimumCapacity: Int) {
+    func growIfNeeded(toHold minimumCapacity: Int) {
         guard minimumCapacity > capacity else { return }
         reserveCapacity(Swift.max(minimumCapacity, capacity + capacity / 2))
     }
 
     /// Appends one element, growing geometrically when full.
-    public func append(_ value: Element) {
+    func append(_ value: Element) {
         if count == capacity { reserveCapacity(Swift.max(16, capacity + capacity / 2)) }
         baseAddress[count] = value
         count += 1
@@ -80,13 +89,13 @@ public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// Sets the number of initialised elements after writing through `baseAddress`.
     /// - Precondition: `newCount <= capacity`.
-    public func setCount(_ newCount: Int) {
+    func setCount(_ newCount: Int) {
         precondition(newCount >= 0 && newCount <= capacity, "ColumnBuffer count out of range")
         count = newCount
     }
 
     /// Gives up memory held beyond `count`.
-    public func shrinkToFit() {
+    func shrinkToFit() {
         guard capacity > count + 16 else { return }
         let keep = Swift.max(count, 1)
         if let raw = realloc(baseAddress, keep * MemoryLayout<Element>.stride) {

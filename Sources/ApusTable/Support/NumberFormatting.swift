@@ -1,12 +1,12 @@
 /// Text forms of numbers for CSV output and reports.
 public enum NumberFormatting {
     /// The shortest text that reads back as exactly `value`: integers without a
-    /// fraction (`42`), other values in Swift's shortest round-trip form (`0.1`, `1e-05`).
+    /// fraction (`42`, `-0`), other values in Swift's shortest round-trip form (`0.1`, `1e-05`).
     public static func shortest(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         if value == value.rounded(), abs(value) < 9.007_199_254_740_992e15 {
-            if value == 0 { return "0" }
+            if value == 0 { return value.sign == .minus ? "-0" : "0" }
             return String(Int64(value))
         }
         return value.description

@@ -66,23 +66,31 @@ public enum TimestampParsing {
         return copy.withUTF8 { parse($0) }
     }
 
-    /// `seconds` since the epoch as `YYYY-MM-DDTHH:MM:SSZ`, with a fraction when there is one.
+    /// The timestamps Apus reads and writes: years 0000 to 9999, as ISO-8601 can write them.
+    public static let validSeconds: ClosedRange<Double> = -62_167_219_200 ... 253_402_300_799.999_999
+
+    /// `seconds` since the epoch as `YYYY-MM-DDTHH:MM:SSZ`, with up to six fraction
+    /// digits when there is a fraction. A value outside `validSeconds` (or not finite) is
+    /// written as its number of seconds.
     public static func iso8601(_ seconds: Double) -> String {
-        let whole = (seconds).rounded(.down)
-        var fraction = seconds - whole
+        guard validSeconds.contains(seconds) else { return NumberFormatting.shortest(seconds) }
+        // Round to whole microseconds first, so that .9999996 carries into the next second.
+        let micros = Int64((seconds * 1e6).rounded())
+        var whole = micros / 1_000_000, fraction = micros % 1_000_000
+        if fraction < 0 { fraction += 1_000_000; whole -= 1 }
         var days = Int(whole / 86_400)
-        var rest = Int(whole) - days * 86_400
+        var rest = Int(whole % 86_400)
         if rest < 0 { rest += 86_400; days -= 1 }
         let (year, month, day) = civilFromDays(days)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var text = "\(year < 1000 ? String(repeating: "0", count: 4 - String(year).count) : "")\(year)-\(two(month))-\(two(day))"
-        text += "T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
-        if fraction > 5e-7 {
-            fraction = (fraction * 1e6).rounded()
-            var digits = String(Int(fraction))
-            digits = String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))"
+        if fraction > 0 {
+            var digits = pad(Int(fraction), 6)
             while digits.hasSuffix("0") { digits.removeLast() }
-            if !digits.isEmpty { text += "." + digits }
+            text += "." + digits
         }
         return text + "Z"
     }
