@@ -30,24 +30,14 @@ enum RecordBoundaries {
     /// The number of fields of the record that starts at `start`, and where it ends (after
     /// its newline, or at `end`); quotes are followed as the parser follows them.
     static func fields(_ base: UnsafePointer<UInt8>, from start: Int, end: Int, delimiter: UInt8) -> (count: Int, end: Int) {
-        var fields = 1, state = 0  // as in scanWithQuotes
+        var tracker = QuoteTracker()
+        var fields = 1
         var i = start
         while i < end {
-            let byte = base[i]
+            let step = tracker.step(base[i], delimiter: delimiter)
             i += 1
-            switch state {
-            case 2: if byte == 34 { state = 3 }
-            case 3:
-                if byte == 34 { state = 2 }
-                else if byte == 10 { return (fields, i) }
-                else if byte == delimiter { fields += 1; state = 0 }
-                else { state = 1 }
-            default:
-                if byte == 10 { return (fields, i) }
-                else if byte == delimiter { fields += 1; state = 0 }
-                else if state == 0 && byte == 34 { state = 2 }
-                else { state = 1 }
-            }
+            if step == .recordEnd { return (fields, i) }
+            if step == .fieldEnd { fields += 1 }
         }
         return (fields, end)
     }
@@ -63,23 +53,10 @@ enum RecordBoundaries {
                 records += 1
             }
         } else {
-            var state = 0  // as in scanWithQuotes
+            var tracker = QuoteTracker()
             var i = 0
             while i < count && records < wanted {
-                let byte = base[i]
-                switch state {
-                case 2: if byte == 34 { state = 3 }
-                case 3:
-                    if byte == 34 { state = 2 }
-                    else if byte == 10 { records += 1; end = i + 1; state = 0 }
-                    else if byte == delimiter { state = 0 }
-                    else { state = 1 }
-                default:
-                    if byte == 10 { records += 1; end = i + 1; state = 0 }
-                    else if byte == delimiter { state = 0 }
-                    else if state == 0 && byte == 34 { state = 2 }
-                    else { state = 1 }
-                }
+                if tracker.step(base[i], delimiter: delimiter) == .recordEnd { records += 1; end = i + 1 }
                 i += 1
             }
         }
@@ -95,16 +72,20 @@ enum RecordBoundaries {
         return scanWithQuotes(base, count: count, delimiter: delimiter, isEndOfInput: isEndOfInput, parts: wanted)
     }
 
+    /// 0x80 in exactly the bytes of `word` that are zero.
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((word & low7) &+ low7) | word | low7)
+    }
+
     /// Newlines in `base[start..<end]`, eight bytes at a time.
     static func countNewlines(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var total = 0
         var i = start
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         while i &+ 8 <= end {
             let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-            // 0x80 in exactly the bytes that are zero, i.e. were newlines.
-            let zeroBytes = ~(((word & low7) &+ low7) | word | low7)
-            total &+= zeroBytes.nonzeroBitCount
+            total &+= zeroBytes(word).nonzeroBitCount
             i &+= 8
         }
         while i < end {
@@ -149,30 +130,34 @@ enum RecordBoundaries {
     }
 
     private static func scanWithQuotes(_ base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, isEndOfInput: Bool, parts wanted: Int) -> Scan {
-        // States: 0 field start, 1 unquoted field, 2 inside quotes, 3 quote seen inside quotes.
-        var state = 0
+        var tracker = QuoteTracker()
         var recordEnds: [Int] = []
         recordEnds.reserveCapacity(count / 32)
+        // Eight bytes at a time: only quotes, newlines and delimiters are stepped through
+        // the tracker; the bytes between them are ordinary field bytes.
+        let lanes: UInt64 = 0x0101_0101_0101_0101
+        let quotes = 34 &* lanes, newlines = 10 &* lanes, delimiters = UInt64(delimiter) &* lanes
         var i = 0
-        while i < count {
-            let byte = base[i]
-            switch state {
-            case 2: if byte == 34 { state = 3 }
-            case 3:
-                if byte == 34 { state = 2 }
-                else if byte == 10 { recordEnds.append(i + 1); state = 0 }
-                else if byte == delimiter { state = 0 }
-                else { state = 1 }
-            default:
-                if byte == 10 { recordEnds.append(i + 1); state = 0 }
-                else if byte == delimiter { state = 0 }
-                else if state == 0 && byte == 34 { state = 2 }
-                else { state = 1 }
+        while i &+ 8 <= count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            var special = zeroBytes(word ^ quotes) | zeroBytes(word ^ newlines) | zeroBytes(word ^ delimiters)
+            var next = i
+            while special != 0 {
+                let position = i &+ special.trailingZeroBitCount >> 3
+                if position > next { tracker.passOrdinaryBytes() }
+                if tracker.step(base[position], delimiter: delimiter) == .recordEnd { recordEnds.append(position &+ 1) }
+                next = position &+ 1
+                special &= special &- 1
             }
+            if next < i &+ 8 { tracker.passOrdinaryBytes() }
+            i &+= 8
+        }
+        while i < count {
+            if tracker.step(base[i], delimiter: delimiter) == .recordEnd { recordEnds.append(i + 1) }
             i += 1
         }
         if isEndOfInput && (recordEnds.last ?? 0) < count { recordEnds.append(count) }
-        guard let end = recordEnds.last else { return .needMore(insideQuotes: state == 2) }
+        guard let end = recordEnds.last else { return .needMore(insideQuotes: tracker.isInsideQuotes) }
         var parts: [BlockPart] = []
         var start = 0, firstRecord = 0
         for k in 1...wanted where firstRecord < recordEnds.count {
@@ -199,4 +184,41 @@ enum RecordBoundaries {
 struct UnsafeSendableCounts: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Int>
     init(_ buffer: UnsafeMutableBufferPointer<Int>) { self.buffer = buffer }
+}
+
+/// Follows quoting byte by byte exactly as the parser reads it: a `"` opens a quoted field
+/// only at the start of a field; inside one, `""` is a quote and a lone `"` closes it, so
+/// delimiters and newlines inside quotes are data.
+struct QuoteTracker {
+    enum Step { case inField, fieldEnd, recordEnd }
+
+    /// 0 at a field's start, 1 in an unquoted field, 2 inside quotes, 3 after a quote
+    /// inside quotes (closing, or the first of `""`).
+    private var state: UInt8 = 0
+
+    /// Takes one or more bytes that are neither a quote, a newline nor the delimiter.
+    @inline(__always)
+    mutating func passOrdinaryBytes() {
+        if state != 2 { state = 1 }
+    }
+
+    /// Whether the bytes so far end inside an open quoted field.
+    var isInsideQuotes: Bool { state == 2 }
+
+    @inline(__always)
+    mutating func step(_ byte: UInt8, delimiter: UInt8) -> Step {
+        switch state {
+        case 2:
+            if byte == 34 { state = 3 }
+            return .inField
+        case 3 where byte == 34:
+            state = 2
+            return .inField
+        default:
+            if byte == 10 { state = 0; return .recordEnd }
+            if byte == delimiter { state = 0; return .fieldEnd }
+            state = state == 0 && byte == 34 ? 2 : 1
+            return .inField
+        }
+    }
 }

@@ -276,13 +276,18 @@ final class SubrangeParser: @unchecked Sendable {
         return ascii || String(validating: bytes, as: UTF8.self) != nil
     }
 
+    /// Copies a quoted field's content into `scratch` with each `""` made one `"`.
     private func unescape(_ base: UnsafePointer<UInt8>, _ start: Int, _ stop: Int) {
-        scratch.setCount(0)
-        var k = start
+        scratch.growIfNeeded(toHold: stop - start)
+        let target = scratch.baseAddress
+        var written = 0, k = start
         while k < stop {
-            scratch.append(base[k])
-            k += base[k] == 34 ? 2 : 1
+            let byte = base[k]
+            target[written] = byte
+            written &+= 1
+            k &+= byte == 34 ? 2 : 1
         }
+        scratch.setCount(written)
     }
 
     /// Records the error; a field past the header's columns is named by its position.
