@@ -18,18 +18,20 @@ enum DialectDetection {
         return best?.delimiter ?? 44
     }
 
-    /// Occurrences of `delimiter` outside quotes on each complete line.
+    /// Occurrences of `delimiter` outside quotes in each of the first records, quotes
+    /// followed as the parser follows them.
     private static func countsPerLine(_ base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, maxLines: Int) -> [Int] {
         var counts: [Int] = []
-        var current = 0, quoted = false
+        var tracker = QuoteTracker()
+        var current = 0
         for i in 0..<count {
-            let byte = base[i]
-            if byte == 34 { quoted.toggle() }
-            else if !quoted && byte == delimiter { current += 1 }
-            else if !quoted && byte == 10 {
+            switch tracker.step(base[i], delimiter: delimiter) {
+            case .fieldEnd: current += 1
+            case .recordEnd:
                 counts.append(current)
                 current = 0
-                if counts.count == maxLines { break }
+                if counts.count == maxLines { return counts }
+            case .inField: break
             }
         }
         if counts.isEmpty { counts.append(current) }
