@@ -4,8 +4,9 @@ in the same run, each read in a fresh process (so peak memory is that read's alo
 
     python3 bench/csv_bench.py [--repeat 5] [--no-build] [--shared ../shared]
 
-Generates higgs 1M rows and credit 200k rows with ../shared/bench/datasets.py into
-bench/data/ (kept out of git) unless present, builds `apus-bench` in release, then prints a
+Generates higgs 1M rows and credit 200k rows with ../shared/bench/datasets.py, and a
+500k-row file with every field quoted (as spreadsheet exports write them, with `""` inside
+some fields) by write_quoted() below, into bench/data/ (kept out of git) unless present, builds `apus-bench` in release, then prints a
 markdown table: median seconds, MB/s, rows/s, the speed-up of Apus over each anchor
 (anchor time / Apus time; above 1 means Apus is faster), and peak memory. Needs
 `pip install pandas pyarrow numpy`. Run it on a quiet machine: 2-core timings move by
@@ -21,6 +22,19 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "bench", "data")
 FILES = [("higgs", 1_000_000, 1), ("credit", 200_000, 1)]
+
+
+def write_quoted(path, rows=500_000):
+    """Every field quoted; text with commas and doubled quotes; deterministic."""
+    import csv
+    import random
+    random.seed(1)
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f, quoting=csv.QUOTE_ALL)
+        writer.writerow(["id", "name", "amount", "city", "comment"])
+        for i in range(rows):
+            writer.writerow([i, f"name {i % 1000}", f"{random.random() * 1000:.2f}",
+                             random.choice(["Oslo", "Rome", "Paris, FR", "Lima"]), f'said "hi" on day {i % 365}'])
 
 
 def run(command):
@@ -43,6 +57,10 @@ def main():
             subprocess.run([sys.executable, os.path.join(args.shared, "bench", "datasets.py"), name,
                             "--rows", str(rows), "--seed", str(seed), "--out", path], check=True)
         paths.append(path)
+    quoted = os.path.join(DATA, "quoted-500k.csv")
+    if not os.path.exists(quoted):
+        write_quoted(quoted)
+    paths.append(quoted)
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "apus-bench"], check=True, cwd=ROOT)
     bench = os.path.join(ROOT, ".build", "release", "apus-bench")

@@ -30,33 +30,58 @@ final class BlockPipeline: @unchecked Sendable {
     var threads: Int { parsers.count }
 
     /// Parses `parts` of the block at `base` into `outputs` from row `outputs.rowCount` on.
-    func process(_ base: UnsafePointer<UInt8>, parts: [BlockPart], into outputs: OutputColumns) throws {
+    /// - Parameters:
+    ///   - speculative: the parts were cut at newlines without following quotes. A cut is
+    ///     proven right when the part before it ends outside a quoted field; the first part
+    ///     starts where a record starts, so the proof runs from it, part by part.
+    ///   - isEndOfInput: the block ends where the input ends.
+    /// - Returns: `false` when a speculative cut (or the block's end) fell inside a quoted
+    ///   field: nothing is kept, and the block must be cut again following quotes.
+    @discardableResult
+    func process(_ base: UnsafePointer<UInt8>, parts: [BlockPart], into outputs: OutputColumns,
+                 speculative: Bool = false, isEndOfInput: Bool = true) throws -> Bool {
         precondition(parts.count <= parsers.count, "more parts than parsers")
         let firstRow = outputs.rowCount
-        var rowStarts: [Int] = [], fileRowStarts: [Int] = []
-        var rows = firstRow, fileRows = recordsConsumed
+        var rowStarts: [Int] = []
+        var rows = firstRow
         for part in parts {
-            rowStarts.append(rows); fileRowStarts.append(fileRows + 1)
-            rows += part.records; fileRows += part.records
+            rowStarts.append(rows)
+            rows += part.records  // at least the records of the part (newlines, when speculative)
         }
         // In sample mode fields are only observed, so nothing is stored.
         if !plan.collectsEvidence { outputs.reserve(rows: rows) }
         let pointers = plan.collectsEvidence ? Array(repeating: ColumnPointers(), count: plan.columnCount) : outputs.pointers()
         let parsers = self.parsers
-        let outputStarts = rowStarts, recordStarts = fileRowStarts
+        let levelCounts = speculative ? parsers.map { $0.interners.map { $0?.count ?? 0 } } : []
+        let outputStarts = rowStarts
         let source = UnsafeSendablePointer(base)
         for parser in parsers { parser.resetTextArenas() }
         DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-            parsers[k].run(source.pointer, part: parts[k], firstFileRow: recordStarts[k], outputRow: outputStarts[k],
-                           outputs: pointers)
+            parsers[k].run(source.pointer, part: parts[k], firstFileRow: 1, outputRow: outputStarts[k], outputs: pointers)
         }
-        for k in parts.indices { if let failure = parsers[k].failure { throw failure } }
+        // Row numbers: each part counted from 1; the records before it make them global.
+        var recordsBefore: [Int] = []
+        var before = recordsConsumed
+        for (k, parser) in zip(parts.indices, parsers) {
+            recordsBefore.append(before)
+            guard var failure = parser.failure else {
+                before += parser.producedRows + parser.skippedRows + parser.blankLines
+                continue
+            }
+            if speculative && parser.endsInsideQuotes && !(k == parts.count - 1 && isEndOfInput) {
+                for (parser, counts) in zip(parsers, levelCounts) {
+                    for (interner, count) in zip(parser.interners, counts) { interner?.truncate(to: count) }
+                }
+                return false
+            }
+            failure.row = failure.row.map { $0 + before }
+            throw failure
+        }
         var next = firstRow
-        for k in parts.indices {
-            let parser = parsers[k]
+        for (k, parser) in zip(parts.indices, parsers) {
             outputs.moveRows(from: rowStarts[k], to: next, count: parser.producedRows)
             if !plan.collectsEvidence {
-                try mergeLevels(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
+                mergeLevels(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
                 mergeText(thread: k, rows: next..<(next + parser.producedRows), outputs: outputs)
             }
             next += parser.producedRows
@@ -65,10 +90,11 @@ final class BlockPipeline: @unchecked Sendable {
             blankLines += parser.blankLines
             recordsConsumed += parser.producedRows + parser.skippedRows + parser.blankLines
             for (column, conflict) in parser.conflicts.sorted(by: { $0.key < $1.key }) where conflicts[column] == nil {
-                conflicts[column] = conflict
+                conflicts[column] = (conflict.row + recordsBefore[k], conflict.value)
             }
         }
         outputs.setRowCount(next)
+        return true
     }
 
     /// What each column's sample values could be, over all threads (sample mode): of the
@@ -84,15 +110,14 @@ final class BlockPipeline: @unchecked Sendable {
     }
 
     /// Gives this thread's new levels their global codes and rewrites the codes it wrote.
-    private func mergeLevels(thread k: Int, rows: Range<Int>, outputs: OutputColumns) throws {
+    private func mergeLevels(thread k: Int, rows: Range<Int>, outputs: OutputColumns) {
         for (column, storage) in outputs.storages.enumerated() {
             guard case .codes(let codes) = storage, let local = parsers[k].interners[column],
                   let global = globalLevels[column] else { continue }
             var map = localToGlobal[k][column]
             for code in map.count..<local.count {
-                let row = local.firstRows[code]
                 let globalCode = local.withLevel(code) { bytes in
-                    global.code(of: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: bytes.count, row: row)
+                    global.code(of: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: bytes.count)
                 }
                 if Int(globalCode) == levelStrings[column].count {
                     // Valid UTF-8: the parser checked each level when it first saw it.

@@ -12,8 +12,6 @@ final class LevelInterner: @unchecked Sendable {
     private let starts = ColumnBuffer<Int>(capacity: 64)
     private let lengths = ColumnBuffer<Int>(capacity: 64)
     private let hashes = ColumnBuffer<UInt64>(capacity: 64)
-    /// The row (1-based, in the file) where each level was first seen.
-    let firstRows = ColumnBuffer<Int>(capacity: 64)
     /// Entry index + 1 per slot; 0 is an empty slot.
     @exclusivity(unchecked) private var slots: ColumnBuffer<Int32>
     @exclusivity(unchecked) private var mask: Int
@@ -47,10 +45,10 @@ final class LevelInterner: @unchecked Sendable {
     /// The code that `code(of:count:row:)` gives bytes that are not valid UTF-8.
     static let invalidCode = UInt32.max
 
-    /// The code of `base[0..<count]`, inserting it if new (first seen at `row`), or
-    /// `invalidCode` for bytes that are not valid UTF-8 (checked once per new level).
+    /// The code of `base[0..<count]`, inserting it if new, or `invalidCode` for bytes that
+    /// are not valid UTF-8 (checked once per new level).
     @inline(__always)
-    func code(of base: UnsafePointer<UInt8>, count: Int, row: Int) -> UInt32 {
+    func code(of base: UnsafePointer<UInt8>, count: Int) -> UInt32 {
         let h = Self.hash(base, count)
         let table = slots.baseAddress
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -65,15 +63,14 @@ final class LevelInterner: @unchecked Sendable {
             slot = (slot &+ 1) & mask
         }
         guard SubrangeParser.isValidUTF8(UnsafeBufferPointer(start: base, count: count)) else { return Self.invalidCode }
-        return insert(base, count: count, hash: h, slot: slot, row: row)
+        return insert(base, count: count, hash: h, slot: slot)
     }
 
-    private func insert(_ base: UnsafePointer<UInt8>, count: Int, hash: UInt64, slot: Int, row: Int) -> UInt32 {
+    private func insert(_ base: UnsafePointer<UInt8>, count: Int, hash: UInt64, slot: Int) -> UInt32 {
         let entry = starts.count
         starts.append(arena.count)
         lengths.append(count)
         hashes.append(hash)
-        firstRows.append(row)
         arena.growIfNeeded(toHold: arena.count + count)
         if count > 0 { (arena.baseAddress + arena.count).update(from: base, count: count) }
         arena.setCount(arena.count + count)
@@ -82,8 +79,22 @@ final class LevelInterner: @unchecked Sendable {
         return UInt32(entry)
     }
 
+    /// Forgets every level from code `count` on (those of a block parsed from a wrong
+    /// guess of where its records start).
+    func truncate(to count: Int) {
+        guard count < starts.count else { return }
+        arena.setCount(count == 0 ? 0 : starts[count])
+        starts.setCount(count)
+        lengths.setCount(count)
+        hashes.setCount(count)
+        rebuildSlots(size: slots.count)
+    }
+
     private func grow() {
-        let size = slots.count * 2
+        rebuildSlots(size: slots.count * 2)
+    }
+
+    private func rebuildSlots(size: Int) {
         slots = ColumnBuffer(repeating: 0, count: size)
         mask = size - 1
         for entry in 0..<starts.count {

@@ -184,8 +184,8 @@ struct ReadSession {
     mutating func readAll() throws -> Table {
         let outputs = OutputColumns(kinds: kinds, capacity: estimatedRows)
         let pipeline = self.pipeline
-        try forEachBlock { base, parts in
-            try pipeline.process(base, parts: parts, into: outputs)
+        try forEachBlock { base, parts, speculative, isEndOfInput in
+            try pipeline.process(base, parts: parts, into: outputs, speculative: speculative, isEndOfInput: isEndOfInput)
         }
         rowsRead = outputs.rowCount
         if rowsRead == 0 && options.hasHeader { throw CSVError(.noDataRows, file: label) }
@@ -198,12 +198,14 @@ struct ReadSession {
     mutating func run(batch: (Table) throws -> Void) throws -> CSVReadReport {
         var total = 0
         let pipeline = self.pipeline, kinds = self.kinds, columnNames = self.columnNames
-        try forEachBlock { base, parts in
+        try forEachBlock { base, parts, speculative, isEndOfInput in
             let outputs = OutputColumns(kinds: kinds, capacity: parts.reduce(0) { $0 + $1.records })
-            try pipeline.process(base, parts: parts, into: outputs)
+            guard try pipeline.process(base, parts: parts, into: outputs, speculative: speculative, isEndOfInput: isEndOfInput)
+            else { return false }
             total += outputs.rowCount
             let columns = outputs.makeColumns(levels: pipeline.levelStrings)
             try batch(try Table(Array(zip(columnNames, columns)).map { (name: $0.0, column: $0.1) }))
+            return true
         }
         rowsRead = total
         if rowsRead == 0 && options.hasHeader { throw CSVError(.noDataRows, file: label) }
@@ -212,31 +214,38 @@ struct ReadSession {
 
     /// Hands the remaining records to `handle` block by block (about `blockCapacity`
     /// bytes each, more for a record longer than that), cut into parts for the threads.
-    private mutating func forEachBlock(_ handle: (UnsafePointer<UInt8>, [BlockPart]) throws -> Void) throws {
+    /// A block with quotes is first cut at newlines as if it had none (`speculative`);
+    /// when `handle` finds a cut inside a quoted field (returns `false`), the block is cut
+    /// again following quotes, and so is the rest of the input.
+    private mutating func forEachBlock(
+        _ handle: (_ base: UnsafePointer<UInt8>, _ parts: [BlockPart], _ speculative: Bool, _ isEndOfInput: Bool) throws -> Bool
+    ) throws {
+        var speculate = threads > 1
         while true {
             let available = buffer.filled - consumed
             if available == 0 && buffer.isEndOfInput { break }
             var region = min(available, blockCapacity)
-            var scan = RecordBoundaries.scan(buffer.base + consumed, count: region, delimiter: delimiter,
-                                             isEndOfInput: buffer.isEndOfInput && region == available, parts: threads)
-            if case .needMore = scan, region < available {
-                region = available
-                scan = RecordBoundaries.scan(buffer.base + consumed, count: region, delimiter: delimiter,
-                                             isEndOfInput: buffer.isEndOfInput, parts: threads)
-            }
-            switch scan {
-            case .parts(let parts):
-                if let last = parts.last {
-                    try handle(buffer.base + consumed, parts)
+            var speculative = false
+            var scan: RecordBoundaries.Scan
+            repeat {
+                let isEnd = buffer.isEndOfInput && region == available
+                speculative = speculate && memchr(buffer.base + consumed, 34, region) != nil
+                scan = speculative
+                    ? RecordBoundaries.cutAtNewlines(buffer.base + consumed, count: region, isEndOfInput: isEnd, parts: threads)
+                    : RecordBoundaries.scan(buffer.base + consumed, count: region, delimiter: delimiter, isEndOfInput: isEnd, parts: threads)
+                if case .needMore = scan, region < available { region = available; continue }
+                guard case .parts(let parts) = scan, let last = parts.last else { break }
+                if try handle(buffer.base + consumed, parts, speculative, isEnd) {
                     consumed += last.end
                     options.progress?(buffer.bytesRead - (buffer.filled - consumed), totalBytes ?? buffer.bytesRead)
-                    continue
+                    break
                 }
-            case .needMore(let insideQuotes):
-                if available >= options.maxRowBytes {
-                    let row = pipeline.recordsConsumed + 1
-                    throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label, row: row)
-                }
+                speculate = false  // a cut fell inside quotes: follow quotes from here on
+            } while true
+            if case .parts(let parts) = scan, !parts.isEmpty { continue }
+            if case .needMore(let insideQuotes) = scan, available >= options.maxRowBytes {
+                let row = pipeline.recordsConsumed + 1
+                throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label, row: row)
             }
             if buffer.isEndOfInput && consumed == buffer.filled { break }
             try buffer.refill(dropping: consumed, maximumCapacity: maxCapacity)

@@ -17,7 +17,9 @@ struct BlockPart {
 /// whole records for the threads.
 ///
 /// A block without any `"` byte is cut at newlines directly. Otherwise a small state
-/// machine tracks quoted fields, so a newline inside quotes never ends a record.
+/// machine tracks quoted fields, so a newline inside quotes never ends a record; or, to
+/// keep that sequential pass off the critical path, the block is cut at newlines anyway
+/// (`cutAtNewlines`) and the parse proves each cut (`BlockPipeline.process(speculative:)`).
 enum RecordBoundaries {
     /// The outcome of scanning a block.
     enum Scan {
@@ -27,19 +29,21 @@ enum RecordBoundaries {
         case needMore(insideQuotes: Bool)
     }
 
-    /// The number of fields of the record that starts at `start`, and where it ends (after
-    /// its newline, or at `end`); quotes are followed as the parser follows them.
-    static func fields(_ base: UnsafePointer<UInt8>, from start: Int, end: Int, delimiter: UInt8) -> (count: Int, end: Int) {
+    /// The number of fields of the record that starts at `start`, where it ends (after its
+    /// newline, or at `end`), and whether it reaches `end` inside an open quoted field;
+    /// quotes are followed as the parser follows them.
+    static func fields(_ base: UnsafePointer<UInt8>, from start: Int, end: Int, delimiter: UInt8)
+        -> (count: Int, end: Int, endsInsideQuotes: Bool) {
         var tracker = QuoteTracker()
         var fields = 1
         var i = start
         while i < end {
             let step = tracker.step(base[i], delimiter: delimiter)
             i += 1
-            if step == .recordEnd { return (fields, i) }
+            if step == .recordEnd { return (fields, i, false) }
             if step == .fieldEnd { fields += 1 }
         }
-        return (fields, end)
+        return (fields, end, tracker.isInsideQuotes)
     }
 
     /// Where the first `wanted` records end (fewer if fewer end within `count` bytes; at
@@ -67,7 +71,7 @@ enum RecordBoundaries {
     static func scan(_ base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8, isEndOfInput: Bool, parts wanted: Int) -> Scan {
         if count == 0 { return .parts([]) }
         if memchr(base, 34, count) == nil {
-            return scanWithoutQuotes(base, count: count, isEndOfInput: isEndOfInput, parts: wanted)
+            return cutAtNewlines(base, count: count, isEndOfInput: isEndOfInput, parts: wanted)
         }
         return scanWithQuotes(base, count: count, delimiter: delimiter, isEndOfInput: isEndOfInput, parts: wanted)
     }
@@ -95,7 +99,11 @@ enum RecordBoundaries {
         return total
     }
 
-    private static func scanWithoutQuotes(_ base: UnsafePointer<UInt8>, count: Int, isEndOfInput: Bool, parts wanted: Int) -> Scan {
+    /// Cuts the block after the newline nearest each thread's share, and after its last
+    /// newline unless the input ends here; counts each part's newlines on its own thread.
+    /// Exact for a block without quotes; with quotes, a cut may fall inside a quoted field
+    /// and the counts are upper bounds, which the speculative parse allows for.
+    static func cutAtNewlines(_ base: UnsafePointer<UInt8>, count: Int, isEndOfInput: Bool, parts wanted: Int) -> Scan {
         var end = count
         if !isEndOfInput {
             var last = count - 1

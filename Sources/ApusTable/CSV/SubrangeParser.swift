@@ -17,6 +17,8 @@ final class SubrangeParser: @unchecked Sendable {
     private(set) var skippedRows = 0
     private(set) var blankLines = 0
     private(set) var failure: CSVError?
+    /// Whether the last run stopped at a quoted field still open at the end of its part.
+    private(set) var endsInsideQuotes = false
     /// Per column, the first value that did not fit the inferred kind: (row, value).
     private(set) var conflicts: [Int: (row: Int, value: String)] = [:]
 
@@ -34,10 +36,12 @@ final class SubrangeParser: @unchecked Sendable {
 
     /// Parses the records of `part`, writing row values from `outputRow` on.
     /// - Parameters:
-    ///   - firstFileRow: the 1-based row number of the first record, for messages.
+    ///   - firstFileRow: the number given to the first record in messages (the pipeline
+    ///     passes 1 and adds where the part starts once the parts before it are counted).
     func run(_ base: UnsafePointer<UInt8>, part: BlockPart, firstFileRow: Int, outputRow: Int, outputs: [ColumnPointers]) {
         producedRows = 0; paddedRows = 0; skippedRows = 0; blankLines = 0
         failure = nil
+        endsInsideQuotes = false
         conflicts = [:]
         let kinds = plan.kinds
         outputs.withUnsafeBufferPointer { outs in
@@ -78,7 +82,13 @@ final class SubrangeParser: @unchecked Sendable {
             if skipsRagged {
                 // A ragged row is left out before any of its fields is looked at, so it
                 // leaves no trace (no level, no error) in the table.
-                let (fields, recordEnd) = RecordBoundaries.fields(base, from: p, end: end, delimiter: delimiter)
+                let (fields, recordEnd, open) = RecordBoundaries.fields(base, from: p, end: end, delimiter: delimiter)
+                if open {
+                    // Still inside quotes at the part's end: the input ends in an open
+                    // quote, or the part was cut inside a quoted field.
+                    endsInsideQuotes = true
+                    return fail(.unterminatedQuote, fileRow, nil)
+                }
                 if fields != columnCount && recordEnd - recordStart <= maxRowBytes {
                     skippedRows += 1; fileRow += 1; p = recordEnd; continue
                 }
@@ -113,7 +123,12 @@ final class SubrangeParser: @unchecked Sendable {
                         }
                         q += 1
                     }
-                    if closing < 0 { return fail(.unterminatedQuote, fileRow, column) }
+                    if closing < 0 {
+                        // The part ends inside this quoted field: a genuine error at the
+                        // end of the input, or a part cut at a newline inside quotes.
+                        endsInsideQuotes = true
+                        return fail(.unterminatedQuote, fileRow, column)
+                    }
                     start = p + 1; stop = closing
                     if escaped {
                         unescape(base, start, stop)
@@ -145,7 +160,7 @@ final class SubrangeParser: @unchecked Sendable {
                     if kind == .numeric && numbersInline, let value = FieldParsing.parseDouble(fieldBase, start, stop) {
                         outs[column].doubles.unsafelyUnwrapped[row] = value
                     } else if kind == .categorical && stop > start && (quoted || !missing.matches(fieldBase, start, stop)) {
-                        let code = interners[column].unsafelyUnwrapped.code(of: fieldBase + start, count: stop - start, row: fileRow)
+                        let code = interners[column].unsafelyUnwrapped.code(of: fieldBase + start, count: stop - start)
                         if code == LevelInterner.invalidCode { return fail(.invalidUTF8, fileRow, column) }
                         outs[column].codes.unsafelyUnwrapped[row] = code
                     } else {
@@ -203,7 +218,7 @@ final class SubrangeParser: @unchecked Sendable {
             if !quoted && plan.missing.matches(base, start, stop) {
                 out.codes![row] = CategoricalColumn.missingCode
             } else {
-                let code = interners[column].unsafelyUnwrapped.code(of: base + start, count: stop - start, row: fileRow)
+                let code = interners[column].unsafelyUnwrapped.code(of: base + start, count: stop - start)
                 if code == LevelInterner.invalidCode { fail(.invalidUTF8, fileRow, column); return false }
                 out.codes![row] = code
             }
