@@ -141,28 +141,10 @@ enum RecordBoundaries {
         var tracker = QuoteTracker()
         var recordEnds: [Int] = []
         recordEnds.reserveCapacity(count / 32)
-        // Eight bytes at a time: only quotes, newlines and delimiters are stepped through
-        // the tracker; the bytes between them are ordinary field bytes.
-        let lanes: UInt64 = 0x0101_0101_0101_0101
-        let quotes = 34 &* lanes, newlines = 10 &* lanes, delimiters = UInt64(delimiter) &* lanes
         var i = 0
-        while i &+ 8 <= count {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            var special = zeroBytes(word ^ quotes) | zeroBytes(word ^ newlines) | zeroBytes(word ^ delimiters)
-            var next = i
-            while special != 0 {
-                let position = i &+ special.trailingZeroBitCount >> 3
-                if position > next { tracker.passOrdinaryBytes() }
-                if tracker.step(base[position], delimiter: delimiter) == .recordEnd { recordEnds.append(position &+ 1) }
-                next = position &+ 1
-                special &= special &- 1
-            }
-            if next < i &+ 8 { tracker.passOrdinaryBytes() }
-            i &+= 8
-        }
         while i < count {
-            if tracker.step(base[i], delimiter: delimiter) == .recordEnd { recordEnds.append(i + 1) }
-            i += 1
+            if tracker.step(base[i], delimiter: delimiter) == .recordEnd { recordEnds.append(i &+ 1) }
+            i &+= 1
         }
         if isEndOfInput && (recordEnds.last ?? 0) < count { recordEnds.append(count) }
         guard let end = recordEnds.last else { return .needMore(insideQuotes: tracker.isInsideQuotes) }
@@ -203,12 +185,6 @@ struct QuoteTracker {
     /// 0 at a field's start, 1 in an unquoted field, 2 inside quotes, 3 after a quote
     /// inside quotes (closing, or the first of `""`).
     private var state: UInt8 = 0
-
-    /// Takes one or more bytes that are neither a quote, a newline nor the delimiter.
-    @inline(__always)
-    mutating func passOrdinaryBytes() {
-        if state != 2 { state = 1 }
-    }
 
     /// Whether the bytes so far end inside an open quoted field.
     var isInsideQuotes: Bool { state == 2 }
