@@ -149,3 +149,67 @@ struct CSVEdgeCaseTests {
         #expect(result.table["n"]?.kind == .categorical && result.report.notes.count == 1)
     }
 }
+
+/// Cases found in the second review: the sample's byte limit, records longer than the limit
+/// across the read buffer's end, and pipes read in batches.
+@Suite("CSV reader: limits and pipes")
+struct CSVLimitTests {
+    func outcome(_ text: String, threads: Int, block: Int, _ configure: (inout CSVReadOptions) -> Void) -> String {
+        var options = CSVReadOptions(threads: threads, blockBytesPerThread: block)
+        configure(&options)
+        do {
+            let result = try CSVReader.read(string: text, options: options)
+            return "\(result.report.schema.columns.map(\.kind)) \(result.report.notes) \(result.table.rowCount)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func expectSameEverywhere(_ text: String, _ configure: (inout CSVReadOptions) -> Void) -> String {
+        let reference = outcome(text, threads: 1, block: 1 << 20, configure)
+        for (threads, block) in [(1, 100), (2, 100), (3, 333), (2, 4096), (4, 1 << 20), (1, 7)] {
+            #expect(outcome(text, threads: threads, block: block, configure) == reference, "threads \(threads), block \(block)")
+        }
+        return reference
+    }
+
+    @Test func theSampleEndsAtItsByteLimitWhateverTheBuffer() {
+        var csv = "id,c\n"
+        for row in 0..<3000 { csv += "\(row),\(csv.utf8.count > 2500 && row % 7 == 0 ? "x\(row)" : "\(row)")\n" }
+        let outcome = expectSameEverywhere(csv) { $0.inferenceSampleBytes = 2000 }
+        #expect(outcome.hasPrefix("[numeric, categorical]") && outcome.contains("looked numeric"))
+    }
+
+    @Test func aRecordLongerThanTheLimitIsTooLongWhereverTheBufferEnds() {
+        for long in ["\"a\"b," + String(repeating: "x", count: 3000), "1,\"" + String(repeating: "x", count: 3000) + "\"",
+                     "1,\u{FF}" + String(repeating: "x", count: 3000)] {
+            var csv = "id,name\n"
+            for row in 0..<400 { csv += "\(row),abc\n" }
+            csv += long + "\n"
+            for row in 0..<100 { csv += "\(row),abc\n" }
+            let outcome = expectSameEverywhere(csv) { $0.maxRowBytes = 1000; $0.inferenceSampleRows = 5 }
+            #expect(outcome == "row 401: a row is longer than 1,000 bytes (the limit; is the quoting or line ending broken?)")
+        }
+        let header = (0..<400).map { "c\($0)" }.joined(separator: ",")
+        let outcome = expectSameEverywhere(header + "\n" + (0..<400).map(String.init).joined(separator: ",") + "\n") {
+            $0.maxRowBytes = 1000
+        }
+        #expect(outcome.contains("a row is longer than 1,000 bytes"))
+    }
+
+    @Test func aPipeReadInBatchesDetectsItsDelimiter() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("apus-fifo-stream-\(getpid())").path
+        defer { unlink(path) }
+        #expect(mkfifo(path, 0o600) == 0)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: path)
+            handle?.write(Data("a;b;c\n1;x;2.5\n2;y;3.5\n".utf8))
+            try? handle?.close()
+        }
+        writer.start()
+        var rows = 0
+        let report = try CSVReader.stream(path: path) { rows += $0.rowCount }
+        #expect(report.delimiter == UInt8(ascii: ";"))
+        #expect(report.schema.columns.map(\.name) == ["a", "b", "c"] && rows == 2)
+    }
+}

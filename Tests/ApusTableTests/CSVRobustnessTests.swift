@@ -39,11 +39,15 @@ struct CSVRobustnessTests {
         var reference = options
         reference.threads = 1
         reference.blockBytesPerThread = 1 << 20
-        let expected = Result { try CSVReader.read(bytes: bytes, options: reference).table }
-        let actual = Result { try CSVReader.read(bytes: bytes, options: options).table }
+        let expected = Result { try CSVReader.read(bytes: bytes, options: reference) }
+        let actual = Result { try CSVReader.read(bytes: bytes, options: options) }
         switch (expected, actual) {
-        case (.success(let a), .success(let b)):
+        case (.success(let first), .success(let second)):
+            let a = first.table, b = second.table
             #expect(a.schema == b.schema && a.rowCount == b.rowCount)
+            #expect(first.report.notes == second.report.notes, "seed \(seed)")
+            #expect([first.report.paddedRows, first.report.skippedRows, first.report.blankLines]
+                    == [second.report.paddedRows, second.report.skippedRows, second.report.blankLines], "seed \(seed)")
             for (x, y) in zip(a.columns, b.columns) {
                 #expect((0..<x.count).allSatisfy { x.formattedValue(at: $0) == y.formattedValue(at: $0) }, "seed \(seed)")
             }

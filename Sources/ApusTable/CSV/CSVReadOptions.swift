@@ -27,6 +27,9 @@ public struct CSVReadOptions: Sendable {
     public var raggedRows: RaggedRows
     /// Rows read to infer each column's kind. Must be at least 1. Defaults to 10,000.
     public var inferenceSampleRows: Int
+    /// The most bytes of rows read to infer kinds (the sample ends at whichever limit comes
+    /// first, but holds at least one row). Must be at least 1. Defaults to 16 MiB.
+    public var inferenceSampleBytes: Int
     /// The longest row accepted, in bytes; a longer one is an error, never an unbounded
     /// allocation. Defaults to 64 MiB.
     public var maxRowBytes: Int
@@ -45,6 +48,7 @@ public struct CSVReadOptions: Sendable {
         schema: Schema? = nil,
         raggedRows: RaggedRows = .error,
         inferenceSampleRows: Int = 10_000,
+        inferenceSampleBytes: Int = 16 << 20,
         maxRowBytes: Int = 64 << 20,
         threads: Int? = nil,
         blockBytesPerThread: Int = 2 << 20,
@@ -56,6 +60,7 @@ public struct CSVReadOptions: Sendable {
         self.schema = schema
         self.raggedRows = raggedRows
         self.inferenceSampleRows = inferenceSampleRows
+        self.inferenceSampleBytes = inferenceSampleBytes
         self.maxRowBytes = maxRowBytes
         self.threads = threads
         self.blockBytesPerThread = blockBytesPerThread

@@ -14,10 +14,6 @@ struct ReadSession {
         var value: String
     }
 
-    /// The inference sample is the first `inferenceSampleRows` records or the first
-    /// `sampleByteLimit` bytes, whichever ends first: fixed by the file alone, never by the
-    /// thread count or block size.
-    static let sampleByteLimit = 16 << 20
     /// The first reservation of rows per column; more rows grow it geometrically.
     static let maximumRowReservation = 1 << 24
 
@@ -47,13 +43,13 @@ struct ReadSession {
         try Self.validate(options)
         self.label = label
         self.options = options
-        totalBytes = source.size
+        totalBytes = source.size.flatMap { $0 > 0 ? $0 : nil }  // 0 from a pipe or /proc: unknown
         threads = options.threads ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         blockCapacity = threads * options.blockBytesPerThread
-        maxCapacity = max(blockCapacity, options.maxRowBytes + 1, Self.sampleByteLimit)
+        maxCapacity = max(blockCapacity, options.maxRowBytes + 1, options.inferenceSampleBytes)
         // At least the 64 KiB that the delimiter is detected from, whatever the block size.
         let detectionBytes = 1 << 16
-        buffer = ReadBuffer(source: source, capacity: min(max(blockCapacity, detectionBytes), (source.size ?? blockCapacity) + 1))
+        buffer = ReadBuffer(source: source, capacity: min(max(blockCapacity, detectionBytes), (totalBytes ?? .max - 1) + 1))
         try buffer.refill(dropping: 0, maximumCapacity: buffer.capacity)
         consumed = 0
         if buffer.filled >= 3 && buffer.base[0] == 0xEF && buffer.base[1] == 0xBB && buffer.base[2] == 0xBF { consumed = 3 }
@@ -81,9 +77,11 @@ struct ReadSession {
         }
         forced = columnNames.map { options.schema?.kind(of: $0) != nil }
 
-        // The sample: what the unforced columns hold, and how long rows are.
+        // The sample: what the unforced columns hold, and how long rows are. It is the first
+        // `inferenceSampleRows` records or those within `inferenceSampleBytes`, whichever
+        // ends first: fixed by the file alone, never by the thread count or block size.
         let (sampleEnd, sampleRecords) = try Self.fill(
-            buffer, from: &consumed, records: options.inferenceSampleRows, byteLimit: Self.sampleByteLimit,
+            buffer, from: &consumed, records: options.inferenceSampleRows, byteLimit: options.inferenceSampleBytes,
             delimiter: delimiter, options: options, maxCapacity: maxCapacity, label: label, firstRow: 1)
         if sampleRecords == 0 { throw CSVError(.noDataRows, file: label) }
         let given = columnNames.map { options.schema?.kind(of: $0) ?? overrides[$0] }
@@ -103,25 +101,30 @@ struct ReadSession {
         pipeline = BlockPipeline(plan: plan, threads: threads)
     }
 
-    /// Reads until the buffer holds `records` whole records from `consumed` on, or
-    /// `byteLimit` bytes, or the whole input; returns where those records end and how many
-    /// there are (at least one, else the input is empty).
-    /// - Throws: `rowTooLong` (or `unterminatedQuote`) when a record does not end within
-    ///   `maxRowBytes`, naming `firstRow` (`nil` for the header).
+    /// Reads until the buffer holds, from `consumed` on, `records` whole records, or as
+    /// many as end within `byteLimit` bytes (at least one), or the whole input; returns
+    /// where those records end and how many there are (0 only for empty input).
+    /// - Throws: `rowTooLong` when the first record does not end within `maxRowBytes`,
+    ///   naming `firstRow` (`nil` for the header).
     private static func fill(_ buffer: ReadBuffer, from consumed: inout Int, records: Int, byteLimit: Int, delimiter: UInt8,
                              options: CSVReadOptions, maxCapacity: Int, label: String?, firstRow: Int?) throws -> (end: Int, records: Int) {
         while true {
             let available = buffer.filled - consumed
-            let found = RecordBoundaries.prefix(buffer.base + consumed, count: available, records: records,
-                                                delimiter: delimiter, isEndOfInput: buffer.isEndOfInput)
-            if found.records >= records || buffer.isEndOfInput || (found.records > 0 && available >= byteLimit) {
+            let window = min(available, byteLimit)
+            var found = RecordBoundaries.prefix(buffer.base + consumed, count: window, records: records, delimiter: delimiter,
+                                                isEndOfInput: buffer.isEndOfInput && window == available)
+            if found.records == 0 && window < available {  // a first record longer than the window
+                found = RecordBoundaries.prefix(buffer.base + consumed, count: available, records: 1, delimiter: delimiter,
+                                                isEndOfInput: buffer.isEndOfInput)
+            }
+            if found.records > 0 && found.end > options.maxRowBytes && found.records == 1 {
+                throw CSVError(.rowTooLong(limit: options.maxRowBytes), file: label, row: firstRow)
+            }
+            if found.records >= records || buffer.isEndOfInput || (found.records > 0 && window == byteLimit) {
                 return found
             }
-            if found.records == 0 && available >= options.maxRowBytes {
-                let scan = RecordBoundaries.scan(buffer.base + consumed, count: available, delimiter: delimiter,
-                                                 isEndOfInput: false, parts: 1)
-                let insideQuotes = { if case .needMore(true) = scan { true } else { false } }()
-                throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label, row: firstRow)
+            if found.records == 0 && available > options.maxRowBytes {
+                throw CSVError(.rowTooLong(limit: options.maxRowBytes), file: label, row: firstRow)
             }
             try buffer.refill(dropping: consumed, maximumCapacity: maxCapacity)
             consumed = 0
@@ -134,7 +137,7 @@ struct ReadSession {
         var plan = ParsePlan(columnNames: names, kinds: Array(repeating: .text, count: names.count),
                              forced: Array(repeating: false, count: names.count), conflictsAreFatal: false,
                              delimiter: delimiter, missing: MissingTokens(options.missingTokens),
-                             raggedRows: .skip, maxRowBytes: options.maxRowBytes, file: label)
+                             raggedRows: options.raggedRows == .pad ? .pad : .skip, maxRowBytes: options.maxRowBytes, file: label)
         plan.collectsEvidence = true
         guard case .parts(let parts) = RecordBoundaries.scan(base, count: count, delimiter: delimiter, isEndOfInput: true,
                                                              parts: threads) else { return [] }
@@ -153,6 +156,9 @@ struct ReadSession {
             throw CSVError(.invalidOption("threads must be 1 to 1,024, got \(formatCount(threads))"))
         }
         if options.inferenceSampleRows < 1 { throw CSVError(.invalidOption("inferenceSampleRows must be at least 1")) }
+        if !(1...(1 << 40)).contains(options.inferenceSampleBytes) {
+            throw CSVError(.invalidOption("inferenceSampleBytes must be 1 byte to 1 TiB"))
+        }
         if !(1...(1 << 40)).contains(options.maxRowBytes) { throw CSVError(.invalidOption("maxRowBytes must be 1 byte to 1 TiB")) }
         if !(1...(1 << 30)).contains(options.blockBytesPerThread) {
             throw CSVError(.invalidOption("blockBytesPerThread must be 1 byte to 1 GiB"))
@@ -243,9 +249,8 @@ struct ReadSession {
                 speculate = false  // a cut fell inside quotes: follow quotes from here on
             } while true
             if case .parts(let parts) = scan, !parts.isEmpty { continue }
-            if case .needMore(let insideQuotes) = scan, available >= options.maxRowBytes {
-                let row = pipeline.recordsConsumed + 1
-                throw CSVError(insideQuotes ? .unterminatedQuote : .rowTooLong(limit: options.maxRowBytes), file: label, row: row)
+            if case .needMore = scan, available > options.maxRowBytes {
+                throw CSVError(.rowTooLong(limit: options.maxRowBytes), file: label, row: pipeline.recordsConsumed + 1)
             }
             if buffer.isEndOfInput && consumed == buffer.filled { break }
             try buffer.refill(dropping: consumed, maximumCapacity: maxCapacity)

@@ -46,6 +46,17 @@ enum RecordBoundaries {
         return (fields, end, tracker.isInsideQuotes)
     }
 
+    /// Whether the record that starts at `start` ends (with its newline) before `limit`.
+    static func endsWithin(_ base: UnsafePointer<UInt8>, from start: Int, limit: Int, delimiter: UInt8) -> Bool {
+        var tracker = QuoteTracker()
+        var i = start
+        while i < limit {
+            if tracker.step(base[i], delimiter: delimiter) == .recordEnd { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Where the first `wanted` records end (fewer if fewer end within `count` bytes; at
     /// the end of the input, trailing bytes without a newline are a record too).
     static func prefix(_ base: UnsafePointer<UInt8>, count: Int, records wanted: Int, delimiter: UInt8,

@@ -79,6 +79,11 @@ final class SubrangeParser: @unchecked Sendable {
                     p += p + 1 == end ? 1 : 2; blankLines += 1; fileRow += 1; continue
                 }
             }
+            if end - recordStart > maxRowBytes && !RecordBoundaries.endsWithin(base, from: p, limit: p + maxRowBytes, delimiter: delimiter) {
+                // Too long, whatever else is wrong with it: the same error as when the record
+                // does not fit the read buffer.
+                return fail(.rowTooLong(limit: maxRowBytes), fileRow, nil)
+            }
             if skipsRagged {
                 // A ragged row is left out before any of its fields is looked at, so it
                 // leaves no trace (no level, no error) in the table.
@@ -89,7 +94,7 @@ final class SubrangeParser: @unchecked Sendable {
                     endsInsideQuotes = true
                     return fail(.unterminatedQuote, fileRow, nil)
                 }
-                if fields != columnCount && recordEnd - recordStart <= maxRowBytes {
+                if fields != columnCount {
                     skippedRows += 1; fileRow += 1; p = recordEnd; continue
                 }
             }
@@ -170,10 +175,11 @@ final class SubrangeParser: @unchecked Sendable {
                 column += 1
                 if terminator != delimiter { break }
             }
-            if p - recordStart > maxRowBytes { return fail(.rowTooLong(limit: maxRowBytes), fileRow, nil) }
             if column != columnCount {
                 if column < columnCount && plan.raggedRows == .pad {
-                    for padded in column..<columnCount { storeMissing(padded, kinds[padded], outs[padded], row) }
+                    if !plan.collectsEvidence {
+                        for padded in column..<columnCount { storeMissing(padded, kinds[padded], outs[padded], row) }
+                    }
                     paddedRows += 1
                 } else {
                     return fail(.raggedRow(expected: columnCount, found: column), fileRow, nil)
