@@ -11,6 +11,10 @@ final class BlockPipeline: @unchecked Sendable {
     /// Per thread, per column: local level code → global code.
     private var localToGlobal: [[[UInt32]]]
 
+    /// Whether the last rejected speculative block was wrong only about where it ends (its
+    /// last newline was inside quotes), not about a cut between parts.
+    private(set) var rejectedAtBlockEnd = false
+
     /// Records consumed so far (blank and skipped lines included), for row numbers.
     private(set) var recordsConsumed = 0
     private(set) var paddedRows = 0
@@ -69,6 +73,7 @@ final class BlockPipeline: @unchecked Sendable {
                 continue
             }
             if speculative && parser.endsInsideQuotes && !(k == parts.count - 1 && isEndOfInput) {
+                rejectedAtBlockEnd = k == parts.count - 1
                 for (parser, counts) in zip(parsers, levelCounts) {
                     for (interner, count) in zip(parser.interners, counts) { interner?.truncate(to: count) }
                 }

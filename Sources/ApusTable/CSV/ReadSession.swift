@@ -222,7 +222,8 @@ struct ReadSession {
     /// bytes each, more for a record longer than that), cut into parts for the threads.
     /// A block with quotes is first cut at newlines as if it had none (`speculative`);
     /// when `handle` finds a cut inside a quoted field (returns `false`), the block is cut
-    /// again following quotes, and so is the rest of the input.
+    /// again following quotes, and so is the rest of the input unless only the block's end
+    /// was wrong.
     private mutating func forEachBlock(
         _ handle: (_ base: UnsafePointer<UInt8>, _ parts: [BlockPart], _ speculative: Bool, _ isEndOfInput: Bool) throws -> Bool
     ) throws {
@@ -232,10 +233,11 @@ struct ReadSession {
             if available == 0 && buffer.isEndOfInput { break }
             var region = min(available, blockCapacity)
             var speculative = false
+            var exactThisBlock = false
             var scan: RecordBoundaries.Scan
             repeat {
                 let isEnd = buffer.isEndOfInput && region == available
-                speculative = speculate && memchr(buffer.base + consumed, 34, region) != nil
+                speculative = speculate && !exactThisBlock && memchr(buffer.base + consumed, 34, region) != nil
                 scan = speculative
                     ? RecordBoundaries.cutAtNewlines(buffer.base + consumed, count: region, isEndOfInput: isEnd, parts: threads)
                     : RecordBoundaries.scan(buffer.base + consumed, count: region, delimiter: delimiter, isEndOfInput: isEnd, parts: threads)
@@ -246,7 +248,10 @@ struct ReadSession {
                     options.progress?(buffer.bytesRead - (buffer.filled - consumed), totalBytes ?? buffer.bytesRead)
                     break
                 }
-                speculate = false  // a cut fell inside quotes: follow quotes from here on
+                // A cut fell inside quotes: follow quotes for this block, and for the rest of
+                // the input unless only the block's end was wrong (a multi-line field there).
+                exactThisBlock = true
+                if !pipeline.rejectedAtBlockEnd { speculate = false }
             } while true
             if case .parts(let parts) = scan, !parts.isEmpty { continue }
             if case .needMore = scan, available > options.maxRowBytes {
