@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "ApusTable", targets: ["ApusTable"]),
+        .library(name: "ApusService", targets: ["ApusService"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
@@ -15,19 +16,24 @@ let package = Package(
     ],
     targets: [
         // Columnar table, CSV reader/writer, schema inference, statistics, splits,
-        // fingerprints, synthetic scenarios. Standard library and Foundation only.
+        // fingerprints, synthetic scenarios. Standard library only (no Foundation: it
+        // costs every process that links it about 8 MB of memory).
         .target(name: "ApusTable"),
+        // The services every front end calls (for now: inspecting a data file, JSON).
+        .target(name: "ApusService", dependencies: ["ApusTable"]),
         // The command-line tool: a thin shell over the libraries.
         .executableTarget(
             name: "apus",
             dependencies: [
                 "ApusTable",
+                "ApusService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks (release builds, run by bench/*.py against the Python anchors).
         .executableTarget(name: "apus-bench", dependencies: ["ApusTable"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
+        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable"]),
         // Drives the real `apus` binary end to end.
         .testTarget(name: "ApusCLITests", dependencies: ["apus", "ApusTable"], exclude: ["HelpSnapshots"]),
     ],

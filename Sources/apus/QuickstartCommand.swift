@@ -1,4 +1,5 @@
 import ArgumentParser
+import ApusService
 import ApusTable
 import Foundation
 

@@ -1,3 +1,4 @@
+import ApusTable
 import Foundation
 
 extension TableProfile {

@@ -1,3 +1,4 @@
+import ApusTable
 import Foundation
 
 /// A CSV file's inferred schema and per-column statistics, with how it was read: what
