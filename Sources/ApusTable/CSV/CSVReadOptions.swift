@@ -35,7 +35,7 @@ public struct CSVReadOptions: Sendable {
     public var maxRowBytes: Int
     /// Threads that parse; `nil` uses every core. Results do not depend on it.
     public var threads: Int?
-    /// Bytes parsed per thread per block. Defaults to 2 MiB (measured: larger blocks are no
+    /// Bytes parsed per thread per block. Defaults to 1 MiB (measured: larger blocks are no
     /// faster and hold more memory).
     public var blockBytesPerThread: Int
     /// Called after each block with the bytes read so far and the file's size.
@@ -51,7 +51,7 @@ public struct CSVReadOptions: Sendable {
         inferenceSampleBytes: Int = 16 << 20,
         maxRowBytes: Int = 64 << 20,
         threads: Int? = nil,
-        blockBytesPerThread: Int = 2 << 20,
+        blockBytesPerThread: Int = 1 << 20,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) {
         self.delimiter = delimiter
