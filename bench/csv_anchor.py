@@ -1,18 +1,27 @@
 #!/usr/bin/env python3
 """Times one CSV read with pandas or pyarrow, in this process only, and prints one JSON
-line like apus-bench's: seconds, rows, columns, peak resident memory (MB) and the resident
-memory after the imports, before the read (baseline_rss_mb).
+line like apus-bench's: seconds, rows, columns, peak resident memory (MB, VmHWM) and the
+resident memory after the imports, before the read (baseline_rss_mb, VmRSS).
 
     python3 csv_anchor.py pandas|pyarrow FILE.csv
 """
 import json
-import resource
 import sys
 import time
 
 
+def status_mb(field):
+    """VmHWM (peak resident memory of this process's address space; ru_maxrss would carry
+    over the parent's peak across exec) or VmRSS (resident now), in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return status_mb("VmHWM")
 
 
 def main():
@@ -25,7 +34,7 @@ def main():
         read = pc.read_csv
     else:
         sys.exit(f"unknown tool {tool}")
-    baseline = peak_rss_mb()
+    baseline = status_mb("VmRSS")
     start = time.perf_counter()
     table = read(path)
     seconds = time.perf_counter() - start

@@ -14,11 +14,24 @@ func now() -> Double {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
-func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
+/// A field of /proc/self/status in MB: `VmHWM` (peak resident memory of this address
+/// space; unlike getrusage's ru_maxrss it does not carry over the parent's peak across exec)
+/// or `VmRSS` (resident now).
+func statusMegabytes(_ field: String) -> Double {
+    guard let file = fopen("/proc/self/status", "r") else { return .nan }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), file) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix(field + ":") {
+            let digits = text.dropFirst(field.count + 1).filter { $0.isNumber }
+            return (Double(String(digits)) ?? .nan) / 1024
+        }
+    }
+    return .nan
 }
+
+func peakResidentMegabytes() -> Double { statusMegabytes("VmHWM") }
 
 func columnBytes(_ table: Table) -> Int {
     table.columns.reduce(0) { total, column in
@@ -48,7 +61,7 @@ if let index = arguments.firstIndex(of: "--block-mb"), index + 1 < arguments.cou
     options.blockBytesPerThread = megabytes << 20
 }
 let path = arguments[2]
-let baseline = peakResidentMegabytes()
+let baseline = statusMegabytes("VmRSS")
 do {
     switch arguments[1] {
     case "csv":
