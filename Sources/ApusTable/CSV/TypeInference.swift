@@ -63,11 +63,20 @@ struct KindEvidence: Sendable {
         return .categorical
     }
 
+    /// Distinct hashes, counted in an open-addressing table (the hashes are already well
+    /// mixed, so their low bits index it directly).
     private var distinctCount: Int {
-        let sorted = hashes.sorted()
-        var count = sorted.isEmpty ? 0 : 1
-        for k in sorted.indices.dropFirst() where sorted[k] != sorted[k - 1] { count += 1 }
-        return count
+        var size = 16
+        while size < hashes.count * 2 { size <<= 1 }
+        var slots = [UInt64](repeating: 0, count: size)
+        var distinct = 0, sawZero = false
+        for hash in hashes {
+            if hash == 0 { if !sawZero { sawZero = true; distinct += 1 }; continue }
+            var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+            while slots[slot] != 0 && slots[slot] != hash { slot = (slot + 1) & (size - 1) }
+            if slots[slot] == 0 { slots[slot] = hash; distinct += 1 }
+        }
+        return distinct
     }
 
     /// FNV-1a, 64 bits: collisions among a sample's values are negligible.
