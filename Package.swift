@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "ApusTable"),
         // The services every front end calls (for now: inspecting a data file, JSON).
         .target(name: "ApusService", dependencies: ["ApusTable"]),
+        // Learners, objectives, evaluation metrics, cross-validation (for now: metrics).
+        .target(name: "ApusTrain", dependencies: ["ApusTable"]),
         // The command-line tool: a thin shell over the libraries.
         .executableTarget(
             name: "apus",
@@ -34,6 +36,7 @@ let package = Package(
         .executableTarget(name: "apus-bench", dependencies: ["ApusTable"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable"]),
+        .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain"]),
         // Drives the real `apus` binary end to end.
         .testTarget(name: "ApusCLITests", dependencies: ["apus", "ApusTable"], exclude: ["HelpSnapshots"]),
     ],
