@@ -13,12 +13,14 @@ func score(
 }
 
 /// The message of the error `body` throws, or nil if it returns.
-func errorMessage(_ body: () throws(MetricError) -> Double) -> String? {
+func errorMessage(_ body: () throws -> Double) -> String? {
     do {
         _ = try body()
         return nil
-    } catch {
+    } catch let error as MetricError {
         return error.description
+    } catch {
+        return "not a MetricError: \(error)"
     }
 }
 
