@@ -44,8 +44,15 @@ public protocol Metric: Sendable {
 }
 
 extension Metric {
-    /// Scores `predictions` against `labels` held in arrays; see
-    /// ``Metric/evaluate(labels:predictions:weights:)-(UnsafeBufferPointer<Double>,_,_)``.
+    /// Scores `predictions` against `labels` held in arrays, without copying them.
+    ///
+    /// - Parameters:
+    ///   - labels: One label per row.
+    ///   - predictions: One prediction per row, or `labels.count × k` class
+    ///     probabilities in row-major order for a multiclass metric.
+    ///   - weights: One non-negative weight per row, or `nil` (the default) for equal weights.
+    /// - Returns: The metric's value.
+    /// - Throws: ``MetricError`` for input the metric cannot score.
     public func evaluate(
         labels: [Double], predictions: [Double], weights: [Double]? = nil
     ) throws(MetricError) -> Double {
