@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "ApusTable"),
         // The services every front end calls (for now: inspecting a data file, JSON).
         .target(name: "ApusService", dependencies: ["ApusTable"]),
-        // Learners, objectives, evaluation metrics, cross-validation (for now: metrics).
+        // Learners, objectives, evaluation metrics, cross-validation (for now: objectives and metrics).
         .target(name: "ApusTrain", dependencies: ["ApusTable"]),
         // The command-line tool: a thin shell over the libraries.
         .executableTarget(
@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable"]),
         // metrics_expected.py computed the scikit-learn values the tests embed.
-        .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain"], exclude: ["metrics_expected.py"]),
+        .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain", "ApusTable"], exclude: ["metrics_expected.py"]),
         // Drives the real `apus` binary end to end.
         .testTarget(name: "ApusCLITests", dependencies: ["apus", "ApusTable"], exclude: ["HelpSnapshots"]),
     ],

@@ -1,0 +1,48 @@
+/// Squared error (`regression`, aliases `regression_l2`, `l2`, `mse`), as LightGBM's
+/// `RegressionL2loss`: loss (s − y)²/2, gradient s − y, hessian 1.
+///
+/// The initial score is the weighted mean label; predictions are the raw score.
+public struct SquaredError: Objective {
+    /// Creates the objective.
+    public init() {}
+
+    public var name: String { "regression" }
+    public var scoresPerRow: Int { 1 }
+    public var hasConstantHessian: Bool { true }
+
+    public func validate(
+        labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
+    ) throws(ObjectiveError) {
+        try ObjectiveInput.check(name, labels: labels, weights: weights)
+    }
+
+    public func initialScore(
+        labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
+    ) throws(ObjectiveError) -> [Double] {
+        try validate(labels: labels, weights: weights)
+        return [ObjectiveInput.weightedMean(labels, weights)]
+    }
+
+    public func gradients(
+        labels: UnsafeBufferPointer<Double>,
+        scores: UnsafeBufferPointer<Double>,
+        weights: UnsafeBufferPointer<Double>?,
+        gradients: UnsafeMutableBufferPointer<Double>,
+        hessians: UnsafeMutableBufferPointer<Double>
+    ) {
+        assert(scores.count == labels.count && gradients.count >= labels.count && hessians.count >= labels.count)
+        for row in 0..<labels.count {
+            let weight = weights?[row] ?? 1
+            gradients[row] = weight * (scores[row] - labels[row])
+            hessians[row] = weight
+        }
+    }
+
+    public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {
+        (scores[0] - label) * (scores[0] - label) / 2
+    }
+
+    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
+        for index in 0..<rawScores.count { output[index] = rawScores[index] }
+    }
+}
