@@ -10,15 +10,8 @@ public struct AbsoluteError: Objective {
     public init() {}
 
     public var name: String { "regression_l1" }
-    public var scoresPerRow: Int { 1 }
     public var hasConstantHessian: Bool { true }
     public var leafRenewalQuantile: Double? { 0.5 }
-
-    public func validate(
-        labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
-    ) throws(ObjectiveError) {
-        try ObjectiveInput.check(name, labels: labels, weights: weights)
-    }
 
     public func initialScore(
         labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
@@ -44,9 +37,5 @@ public struct AbsoluteError: Objective {
 
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {
         abs(scores[0] - label)
-    }
-
-    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
-        for index in 0..<rawScores.count { output[index] = rawScores[index] }
     }
 }

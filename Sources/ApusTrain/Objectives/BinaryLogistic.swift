@@ -27,7 +27,6 @@ public struct BinaryLogistic: Objective {
     }
 
     public var name: String { "binary" }
-    public var scoresPerRow: Int { 1 }
 
     public func validate(
         labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?

@@ -19,14 +19,7 @@ public struct HuberLoss: Objective {
     }
 
     public var name: String { "huber" }
-    public var scoresPerRow: Int { 1 }
     public var hasConstantHessian: Bool { true }
-
-    public func validate(
-        labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
-    ) throws(ObjectiveError) {
-        try ObjectiveInput.check(name, labels: labels, weights: weights)
-    }
 
     public func initialScore(
         labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
@@ -53,9 +46,5 @@ public struct HuberLoss: Objective {
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {
         let residual = abs(scores[0] - label)
         return residual <= delta ? residual * residual / 2 : delta * (residual - delta / 2)
-    }
-
-    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
-        for index in 0..<rawScores.count { output[index] = rawScores[index] }
     }
 }

@@ -79,6 +79,21 @@ extension Objective {
     public var hasConstantHessian: Bool { false }
     public var leafRenewalQuantile: Double? { nil }
 
+    /// One raw score per row, unless the objective says otherwise (multiclass).
+    public var scoresPerRow: Int { 1 }
+
+    /// Any finite label is valid, unless the objective says otherwise.
+    public func validate(
+        labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
+    ) throws(ObjectiveError) {
+        try ObjectiveInput.check(name, labels: labels, weights: weights)
+    }
+
+    /// Predictions are the raw scores, unless the objective has a link (sigmoid, softmax, exp).
+    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
+        for index in 0..<rawScores.count { output[index] = rawScores[index] }
+    }
+
     /// Validates `labels` and `weights` held in arrays.
     public func validate(labels: [Double], weights: [Double]? = nil) throws(ObjectiveError) {
         try withBuffers(labels, weights) { (labels, weights) throws(ObjectiveError) in

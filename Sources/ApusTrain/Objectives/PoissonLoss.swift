@@ -27,7 +27,6 @@ public struct PoissonLoss: Objective {
     }
 
     public var name: String { "poisson" }
-    public var scoresPerRow: Int { 1 }
 
     public func validate(
         labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?

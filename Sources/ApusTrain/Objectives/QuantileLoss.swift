@@ -19,15 +19,8 @@ public struct QuantileLoss: Objective {
     }
 
     public var name: String { "quantile" }
-    public var scoresPerRow: Int { 1 }
     public var hasConstantHessian: Bool { true }
     public var leafRenewalQuantile: Double? { alpha }
-
-    public func validate(
-        labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
-    ) throws(ObjectiveError) {
-        try ObjectiveInput.check(name, labels: labels, weights: weights)
-    }
 
     public func initialScore(
         labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
@@ -54,9 +47,5 @@ public struct QuantileLoss: Objective {
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {
         let residual = scores[0] - label
         return residual >= 0 ? (1 - alpha) * residual : -alpha * residual
-    }
-
-    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
-        for index in 0..<rawScores.count { output[index] = rawScores[index] }
     }
 }

@@ -7,14 +7,7 @@ public struct SquaredError: Objective {
     public init() {}
 
     public var name: String { "regression" }
-    public var scoresPerRow: Int { 1 }
     public var hasConstantHessian: Bool { true }
-
-    public func validate(
-        labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
-    ) throws(ObjectiveError) {
-        try ObjectiveInput.check(name, labels: labels, weights: weights)
-    }
 
     public func initialScore(
         labels: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?
@@ -40,9 +33,5 @@ public struct SquaredError: Objective {
 
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {
         (scores[0] - label) * (scores[0] - label) / 2
-    }
-
-    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
-        for index in 0..<rawScores.count { output[index] = rawScores[index] }
     }
 }
