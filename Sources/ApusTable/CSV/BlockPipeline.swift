@@ -31,8 +31,6 @@ final class BlockPipeline: @unchecked Sendable {
         localToGlobal = Array(repeating: Array(repeating: [], count: plan.columnCount), count: parsers.count)
     }
 
-    var threads: Int { parsers.count }
-
     /// Parses `parts` of the block at `base` into `outputs` from row `outputs.rowCount` on.
     /// - Parameters:
     ///   - speculative: the parts were cut at newlines without following quotes. A cut is

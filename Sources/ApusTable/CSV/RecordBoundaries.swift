@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -137,12 +136,8 @@ enum RecordBoundaries {
             start = cut
         }
         // Count each part's records on its own thread.
-        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts.count)
-        defer { counts.deallocate() }
-        let shared = UnsafeSendablePointer(base), results = UnsafeSendableCounts(counts), bounds = parts
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-            results.buffer[k] = countNewlines(shared.pointer, bounds[k].start, bounds[k].end)
-        }
+        let shared = UnsafeSendablePointer(base), bounds = parts
+        let counts = Parallel.map(count: parts.count) { k in countNewlines(shared.pointer, bounds[k].start, bounds[k].end) }
         for k in parts.indices { parts[k].records = counts[k] }
         if let last = parts.last, base[last.end - 1] != 10 { parts[parts.count - 1].records += 1 }
         return .parts(parts)
@@ -179,12 +174,6 @@ enum RecordBoundaries {
         }
         return .parts(parts)
     }
-}
-
-/// Per-part results written by worker threads, each to its own slot.
-struct UnsafeSendableCounts: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Int>
-    init(_ buffer: UnsafeMutableBufferPointer<Int>) { self.buffer = buffer }
 }
 
 /// Follows quoting byte by byte exactly as the parser reads it: a `"` opens a quoted field

@@ -39,13 +39,6 @@ public enum Column: Sendable {
         }
     }
 
-    /// Number of missing values.
-    public var missingCount: Int {
-        var missing = 0
-        for row in 0..<count where isMissing(row) { missing += 1 }
-        return missing
-    }
-
     /// The value at `row` as it is written to CSV, or `nil` when missing.
     public func formattedValue(at row: Int) -> String? {
         switch self {

@@ -122,6 +122,4 @@ public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         withUnsafeBufferPointer { Array($0) }
     }
 
-    /// Bytes allocated for the contents.
-    public var allocatedBytes: Int { capacity * MemoryLayout<Element>.stride }
 }

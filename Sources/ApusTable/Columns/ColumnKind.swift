@@ -15,7 +15,4 @@ public enum ColumnKind: String, Sendable, Codable, CaseIterable, CustomStringCon
     case timestamp
 
     public var description: String { rawValue }
-
-    /// Whether values of this kind are strings kept verbatim (quoted fields are literal).
-    public var isString: Bool { self == .categorical || self == .text }
 }
