@@ -7,6 +7,7 @@ let package = Package(
     name: "Apus",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "ApusModel", targets: ["ApusModel"]),
         .library(name: "ApusTable", targets: ["ApusTable"]),
         .library(name: "ApusService", targets: ["ApusService"]),
         .executable(name: "apus", targets: ["apus"]),
@@ -19,27 +20,33 @@ let package = Package(
         // fingerprints, synthetic scenarios. Standard library only (no Foundation: it
         // costs every process that links it about 8 MB of memory).
         .target(name: "ApusTable"),
+        // The inference runtime: feature schema and encoding, tree ensembles, prediction,
+        // the model file. Standard library and Foundation only, so it fits an app or a device.
+        .target(name: "ApusModel"),
         // The services every front end calls (for now: inspecting a data file, JSON).
-        .target(name: "ApusService", dependencies: ["ApusTable"]),
-        // Learners, objectives, evaluation metrics, cross-validation (for now: objectives and metrics).
-        .target(name: "ApusTrain", dependencies: ["ApusTable"]),
+        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain"]),
+        // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
+        .target(name: "ApusTrain", dependencies: ["ApusTable", "ApusModel"]),
         // The command-line tool: a thin shell over the libraries.
         .executableTarget(
             name: "apus",
             dependencies: [
                 "ApusTable",
+                "ApusModel",
+                "ApusTrain",
                 "ApusService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks (release builds, run by bench/*.py against the Python anchors).
-        .executableTarget(name: "apus-bench", dependencies: ["ApusTable"], path: "bench/Sources/ApusBench"),
+        .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
+        .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
         .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable"]),
         // metrics_expected.py computed the scikit-learn values the tests embed.
-        .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain", "ApusTable"], exclude: ["metrics_expected.py"]),
+        .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain", "ApusModel", "ApusTable"], exclude: ["metrics_expected.py"]),
         // Drives the real `apus` binary end to end.
-        .testTarget(name: "ApusCLITests", dependencies: ["apus", "ApusTable"], exclude: ["HelpSnapshots"]),
+        .testTarget(name: "ApusCLITests", dependencies: ["apus", "ApusTable", "ApusModel"], exclude: ["HelpSnapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,121 @@
+/// The ensemble's trees packed for prediction: every internal node of every tree in one
+/// contiguous array of 24-byte nodes, children as global indices, leaf values in one
+/// array. A traversal touches one node per level and nothing else.
+struct PackedForest: Sendable {
+    /// One internal node. For a categorical node, `threshold`'s bit pattern holds the
+    /// start (high 32 bits) and word count (low 32 bits) of its level set in `words`.
+    struct Node {
+        var threshold: Double
+        var feature: Int32
+        var flags: UInt32
+        /// `>= 0`: a global node index; `< 0`: global leaf `~child`.
+        var left: Int32
+        var right: Int32
+    }
+
+    let nodes: [Node]
+    let leafValues: [Double]
+    let words: [UInt32]
+    /// Each tree's root, encoded as a child.
+    let roots: [Int32]
+
+    init(trees: [Tree]) {
+        var nodes: [Node] = []
+        var leafValues: [Double] = []
+        var words: [UInt32] = []
+        var roots: [Int32] = []
+        for tree in trees {
+            let nodeBase = Int32(nodes.count), leafBase = Int32(leafValues.count)
+            let wordBase = UInt64(words.count)
+            let global = { (child: Int32) -> Int32 in child >= 0 ? child + nodeBase : ~(~child + leafBase) }
+            roots.append(tree.internalNodeCount == 0 ? ~leafBase : nodeBase)
+            for node in 0..<tree.internalNodeCount {
+                var threshold = tree.threshold[node]
+                if tree.isCategorical(node) {
+                    let start = wordBase + UInt64(tree.categoryStart[node])
+                    threshold = Double(bitPattern: start << 32 | UInt64(tree.categoryWordCount[node]))
+                }
+                nodes.append(Node(
+                    threshold: threshold, feature: tree.splitFeature[node], flags: UInt32(tree.flags[node]),
+                    left: global(tree.leftChild[node]), right: global(tree.rightChild[node])))
+            }
+            leafValues.append(contentsOf: tree.leafValue)
+            words.append(contentsOf: tree.categoryWords)
+        }
+        self.nodes = nodes
+        self.leafValues = leafValues
+        self.words = words
+        self.roots = roots
+    }
+}
+
+extension PackedForest {
+    /// Adds the trees' leaf values to `scores` for `rows` feature-matrix rows.
+    ///
+    /// Trees are the outer loop over a block of rows, so a tree's nodes stay in cache
+    /// while the block passes through it; each row still sums its trees in order, so the
+    /// result does not depend on the block size.
+    ///
+    /// - Parameters:
+    ///   - features: `rows × featureCount` values, row-major.
+    ///   - scores: `rows × scoresPerRow` raw scores to add to.
+    ///   - treeLimit: Use trees `0..<treeLimit`.
+    func accumulate(
+        features: UnsafePointer<Double>, featureCount: Int, rows: Int,
+        scores: UnsafeMutablePointer<Double>, scoresPerRow: Int, treeLimit: Int
+    ) {
+        nodes.withUnsafeBufferPointer { nodes in
+            leafValues.withUnsafeBufferPointer { leafValues in
+                words.withUnsafeBufferPointer { words in
+                    roots.withUnsafeBufferPointer { roots in
+                        let nodes = nodes.baseAddress!, leafValues = leafValues.baseAddress!
+                        let words = words.baseAddress
+                        let blockRows = 64
+                        var blockStart = 0
+                        while blockStart < rows {
+                            let blockEnd = min(rows, blockStart + blockRows)
+                            for tree in 0..<treeLimit {
+                                let root = roots[tree]
+                                let scoreOffset = tree % scoresPerRow
+                                if root < 0 {
+                                    let value = leafValues[Int(~root)]
+                                    for row in blockStart..<blockEnd { scores[row &* scoresPerRow &+ scoreOffset] += value }
+                                    continue
+                                }
+                                for row in blockStart..<blockEnd {
+                                    let rowValues = features + row &* featureCount
+                                    var child = root
+                                    repeat {
+                                        let node = nodes[Int(child)]
+                                        let value = rowValues[Int(node.feature)]
+                                        child = Self.goesLeft(node, value: value, words: words) ? node.left : node.right
+                                    } while child >= 0
+                                    scores[row &* scoresPerRow &+ scoreOffset] += leafValues[Int(~child)]
+                                }
+                            }
+                            blockStart = blockEnd
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func goesLeft(_ node: Node, value: Double, words: UnsafePointer<UInt32>?) -> Bool {
+        if node.flags & 2 == 0 {
+            // Numeric: NaN fails every comparison, so test it only when the split is
+            // not taken.
+            if value <= node.threshold { return true }
+            return value.isNaN && node.flags & 1 != 0
+        }
+        if value.isNaN { return node.flags & 1 != 0 }
+        if value < 0 { return node.flags & 4 != 0 }
+        if value >= 4_294_967_296 { return false }
+        let packed = node.threshold.bitPattern
+        let code = Int(value)
+        let word = code >> 5
+        guard word < Int(packed & 0xFFFF_FFFF) else { return false }
+        return words![Int(packed >> 32) &+ word] & (1 << UInt32(code & 31)) != 0
+    }
+}
