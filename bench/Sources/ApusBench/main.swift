@@ -3,6 +3,7 @@
 //
 //   apus-bench csv FILE [--threads N] [--sample ROWS] [--block-mb MB]   read FILE into a table
 //   apus-bench csv-stream FILE             stream FILE in batches, counting rows
+//   apus-bench gbdt TRAIN TEST --target COL [--param NAME=VALUE ...]   train and predict (GBDTBench.swift)
 import ApusTable
 #if canImport(Glibc)
 import Glibc
@@ -47,8 +48,15 @@ func columnBytes(_ table: Table) -> Int {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: apus-bench csv|csv-stream FILE [--threads N]")
+    print("usage: apus-bench csv|csv-stream FILE [--threads N] | gbdt TRAIN TEST --target COL [--param NAME=VALUE ...]")
     exit(2)
+}
+if arguments[1] == "gbdt" {
+    do { try runGBDTBench(arguments) } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
 }
 var options = CSVReadOptions()
 if let index = arguments.firstIndex(of: "--threads"), index + 1 < arguments.count, let threads = Int(arguments[index + 1]) {

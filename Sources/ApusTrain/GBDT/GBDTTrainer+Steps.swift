@@ -1,0 +1,129 @@
+import ApusModel
+import ApusTable
+
+extension GBDTTrainer {
+    /// The objective the parameters name, checked against the data's task.
+    static func objective(for data: TrainingData, parameters: GBDTParameters) throws(TrainingError) -> any Objective {
+        let name = parameters.objective
+        let fits: Bool
+        switch data.task {
+        case .binary: fits = name == "binary"
+        case .multiclass: fits = name == "multiclass"
+        case .regression: fits = !["binary", "multiclass"].contains(name)
+        }
+        guard fits else {
+            throw .parameter(.inconsistent("objective `\(name)` does not fit a \(data.task.rawValue) target (`\(data.target)`)"))
+        }
+        do {
+            return try Objectives.named(name, parameters: ObjectiveParameters(
+                classCount: data.task == .multiclass ? data.classes.count : nil, alpha: parameters.alpha,
+                scalePositiveWeight: parameters.scalePosWeight, poissonMaxDeltaStep: parameters.poissonMaxDeltaStep))
+        } catch {
+            throw .objective(error.description)
+        }
+    }
+
+    /// The monotone direction of every feature.
+    static func monotone(_ parameters: GBDTParameters, schema: FeatureSchema) throws(TrainingError) -> [Int] {
+        let constraints = parameters.monotoneConstraints
+        guard !constraints.isEmpty else { return [Int](repeating: 0, count: schema.count) }
+        guard constraints.count == schema.count else {
+            let names = schema.features.map(\.name).joined(separator: ", ")
+            throw .parameter(.inconsistent(
+                "monotone_constraints has \(constraints.count) values for \(schema.count) features (\(names))"))
+        }
+        for (feature, direction) in zip(schema.features, constraints) where direction != 0 && feature.kind == .categorical {
+            throw .parameter(.inconsistent("monotone_constraints: feature `\(feature.name)` is categorical and cannot be monotone"))
+        }
+        return constraints
+    }
+
+    /// The validation metric: the one named, or the objective's own.
+    static func metric(parameters: GBDTParameters, objective: String) throws(TrainingError) -> (any Metric)? {
+        let name: String
+        if !parameters.metric.isEmpty {
+            name = parameters.metric
+        } else {
+            switch objective {
+            case "binary": name = "logloss"
+            case "multiclass": name = "multi_logloss"
+            case "poisson": name = "poisson_deviance"
+            case "regression": name = "rmse"
+            default: name = "mae"
+            }
+        }
+        do { return try Metrics.named(name) } catch { throw .parameter(.invalid(name: "metric", value: name, expected: "a known metric")) }
+    }
+
+    /// The link from raw scores to predictions of an objective.
+    static func link(for objective: String) -> OutputLink {
+        switch objective {
+        case "binary": .sigmoid
+        case "multiclass": .softmax
+        case "poisson": .exp
+        default: .identity
+        }
+    }
+
+    /// The features one tree may use: all, or a seeded draw of `fraction` of them (at
+    /// least one), ascending.
+    static func featureSubset(_ features: [Int], fraction: Double, random: inout SeededRandom) -> [Int] {
+        guard fraction < 1 else { return features }
+        var shuffled = features
+        random.shuffle(&shuffled)
+        let keep = max(1, Int((Double(features.count) * fraction).rounded()))
+        return shuffled.prefix(keep).sorted()
+    }
+
+    /// Sets each leaf's output to the weighted `alpha`-quantile of its rows' residuals
+    /// (LightGBM's `RenewTreeOutput`, for L1 and quantile objectives).
+    func renewLeaves(
+        _ grown: inout GrownTree, learner: TreeLearner, labels: [Double], scores: [Double], weights: [Double]?, alpha: Double
+    ) {
+        for leaf in 0..<grown.tree.leafCount {
+            let range = grown.leafRanges[leaf]
+            guard range.count > 0 else { continue }
+            var residuals = [Double](repeating: 0, count: range.count)
+            var leafWeights = weights == nil ? nil : [Double](repeating: 0, count: range.count)
+            for index in 0..<range.count {
+                let row = Int(learner.rows[range.begin + index])
+                residuals[index] = labels[row] - scores[row]
+                leafWeights?[index] = weights![row]
+            }
+            grown.tree.leafValue[leaf] = withBuffers(residuals, leafWeights) { residuals, weights in
+                ObjectiveInput.weightedQuantile(residuals, weights, alpha: alpha)
+            }
+        }
+    }
+
+    /// Adds the tree's (shrunk) leaf values to the training scores of class `c`: rows in
+    /// the bag by their leaf ranges, rows out of it by routing their bins.
+    func updateScores(
+        _ scores: inout [Double], k: Int, c: Int, grown: GrownTree, learner: TreeLearner, inBag: [Bool]?, binned: BinnedDataset
+    ) {
+        let tree = grown.tree
+        for leaf in 0..<tree.leafCount {
+            let value = tree.leafValue[leaf], range = grown.leafRanges[leaf]
+            for index in range.begin..<range.begin + range.count {
+                scores[Int(learner.rows[index]) * k + c] += value
+            }
+        }
+        guard let inBag, tree.internalNodeCount > 0 else {
+            if let inBag, tree.internalNodeCount == 0 {
+                for row in 0..<binned.rows where !inBag[row] { scores[row * k + c] += tree.leafValue[0] }
+            }
+            return
+        }
+        binned.bins.withUnsafeBufferPointer { bins in
+            for row in 0..<binned.rows where !inBag[row] {
+                var node: Int32 = 0
+                while node >= 0 {
+                    let split = grown.splits[Int(node)]
+                    let bin = bins[split.feature * binned.rows + row]
+                    node = split.goesLeft(bin) ? tree.leftChild[Int(node)] : tree.rightChild[Int(node)]
+                }
+                scores[row * k + c] += tree.leafValue[Int(~node)]
+            }
+        }
+    }
+}

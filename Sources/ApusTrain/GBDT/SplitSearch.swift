@@ -1,0 +1,247 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Sums of gradients, hessians and rows: one histogram bin, or a leaf.
+struct GradientSums: Sendable {
+    var gradient = 0.0
+    var hessian = 0.0
+    var count = 0
+
+    @inline(__always)
+    static func + (a: GradientSums, b: GradientSums) -> GradientSums {
+        GradientSums(gradient: a.gradient + b.gradient, hessian: a.hessian + b.hessian, count: a.count + b.count)
+    }
+
+    @inline(__always)
+    static func - (a: GradientSums, b: GradientSums) -> GradientSums {
+        GradientSums(gradient: a.gradient - b.gradient, hessian: a.hessian - b.hessian, count: a.count - b.count)
+    }
+}
+
+/// A set of bins (up to 256), as four words.
+struct BinSet: Sendable, Equatable {
+    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    static func == (a: BinSet, b: BinSet) -> Bool { a.words == b.words }
+
+    @inline(__always)
+    func contains(_ bin: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(bin & 63)
+        switch bin >> 6 {
+        case 0: return words.0 & bit != 0
+        case 1: return words.1 & bit != 0
+        case 2: return words.2 & bit != 0
+        default: return words.3 & bit != 0
+        }
+    }
+
+    mutating func insert(_ bin: Int) {
+        let bit = UInt64(1) << UInt64(bin & 63)
+        switch bin >> 6 {
+        case 0: words.0 |= bit
+        case 1: words.1 |= bit
+        case 2: words.2 |= bit
+        default: words.3 |= bit
+        }
+    }
+}
+
+/// The best split of a leaf on one feature, in bins.
+struct SplitCandidate: Sendable {
+    /// The loss reduction; −∞ when there is no valid split.
+    var gain = -Double.infinity
+    var feature = -1
+    var isCategorical = false
+    /// Numeric: rows whose bin is in `1...thresholdBin` go left.
+    var thresholdBin = 0
+    /// Categorical: the bins that go left.
+    var leftBins = BinSet()
+    /// Whether the missing bin (bin 0) goes left.
+    var defaultLeft = false
+    var left = GradientSums()
+    var right = GradientSums()
+    /// The children's outputs before the learning rate, within the leaf's bounds.
+    var leftOutput = 0.0
+    var rightOutput = 0.0
+
+    var isValid: Bool { gain > -Double.infinity }
+
+    /// Whether `self` beats `other`: a larger gain, or the same gain on a lower feature.
+    func isBetter(than other: SplitCandidate) -> Bool {
+        gain > other.gain || (gain == other.gain && isValid && (other.feature < 0 || feature < other.feature))
+    }
+}
+
+/// The regularisation and limits a split must respect, from ``GBDTParameters``.
+struct SplitRules: Sendable {
+    let lambdaL1: Double
+    let lambdaL2: Double
+    let minDataInLeaf: Int
+    let minSumHessianInLeaf: Double
+    let minGainToSplit: Double
+    let maxCatToOnehot: Int
+    let maxCatThreshold: Int
+    let catSmooth: Double
+    let catL2: Double
+    let minDataPerGroup: Int
+
+    init(_ parameters: GBDTParameters) {
+        lambdaL1 = parameters.lambdaL1
+        lambdaL2 = parameters.lambdaL2
+        minDataInLeaf = max(1, parameters.minDataInLeaf)
+        minSumHessianInLeaf = parameters.minSumHessianInLeaf
+        minGainToSplit = parameters.minGainToSplit
+        maxCatToOnehot = parameters.maxCatToOnehot
+        maxCatThreshold = parameters.maxCatThreshold
+        catSmooth = parameters.catSmooth
+        catL2 = parameters.catL2
+        minDataPerGroup = parameters.minDataPerGroup
+    }
+
+    /// The L1-shrunk gradient sum (LightGBM's `ThresholdL1`).
+    @inline(__always)
+    func shrunk(_ gradient: Double) -> Double {
+        guard lambdaL1 > 0 else { return gradient }
+        let magnitude = max(0, abs(gradient) - lambdaL1)
+        return gradient > 0 ? magnitude : -magnitude
+    }
+
+    /// The optimal output of a leaf with these sums, clamped to `[lower, upper]`.
+    @inline(__always)
+    func output(_ sums: GradientSums, l2: Double, lower: Double, upper: Double) -> Double {
+        let value = -shrunk(sums.gradient) / (sums.hessian + l2)
+        return min(upper, max(lower, value))
+    }
+
+    /// The loss reduction of a leaf with these sums whose output is `output`.
+    @inline(__always)
+    func gain(_ sums: GradientSums, l2: Double, output: Double) -> Double {
+        -(2 * shrunk(sums.gradient) * output + (sums.hessian + l2) * output * output)
+    }
+
+    /// Whether a child with these sums is allowed.
+    @inline(__always)
+    func allows(_ sums: GradientSums) -> Bool {
+        sums.count >= minDataInLeaf && sums.hessian >= minSumHessianInLeaf
+    }
+}
+
+/// The bounds a leaf's output must stay within (monotone constraints), and the
+/// direction the current feature must keep.
+struct OutputBounds: Sendable {
+    var lower = -Double.infinity
+    var upper = Double.infinity
+}
+
+extension SplitRules {
+    /// The best split of a numeric feature's histogram (bin 0 missing, bins 1... values).
+    ///
+    /// Every threshold is tried with the missing rows on each side; a split needs
+    /// `monotone` (−1, 0, 1) to hold between the children's outputs.
+    func bestNumericSplit(
+        _ histogram: UnsafePointer<GradientSums>, binCount: Int, total: GradientSums,
+        bounds: OutputBounds, monotone: Int, feature: Int
+    ) -> SplitCandidate {
+        var best = SplitCandidate()
+        guard binCount > 2 || (binCount == 2 && histogram[0].count > 0) else { return best }
+        let parentOutput = output(total, l2: lambdaL2, lower: bounds.lower, upper: bounds.upper)
+        let parentGain = gain(total, l2: lambdaL2, output: parentOutput)
+        let missing = histogram[0]
+        var left = GradientSums()
+        for threshold in 1..<binCount {
+            left = left + histogram[threshold]
+            let isLast = threshold == binCount - 1
+            // Missing rows right (the only option at the last bin: values left, missing right).
+            evaluate(left: left, right: total - left, defaultLeft: false, threshold: threshold,
+                     parentGain: parentGain, bounds: bounds, monotone: monotone, feature: feature, into: &best)
+            if missing.count > 0 && !isLast {
+                evaluate(left: left + missing, right: total - left - missing, defaultLeft: true, threshold: threshold,
+                         parentGain: parentGain, bounds: bounds, monotone: monotone, feature: feature, into: &best)
+            }
+            if total.count - left.count - missing.count < minDataInLeaf { break }
+        }
+        if best.isValid && missing.count == 0 {
+            // No missing rows in training: send future missing values to the larger side.
+            best.defaultLeft = best.left.count >= best.right.count
+        }
+        return best
+    }
+
+    @inline(__always)
+    private func evaluate(
+        left: GradientSums, right: GradientSums, defaultLeft: Bool, threshold: Int, parentGain: Double,
+        bounds: OutputBounds, monotone: Int, feature: Int, into best: inout SplitCandidate
+    ) {
+        guard allows(left), allows(right) else { return }
+        let leftOutput = output(left, l2: lambdaL2, lower: bounds.lower, upper: bounds.upper)
+        let rightOutput = output(right, l2: lambdaL2, lower: bounds.lower, upper: bounds.upper)
+        if (monotone > 0 && leftOutput > rightOutput) || (monotone < 0 && leftOutput < rightOutput) { return }
+        let splitGain = gain(left, l2: lambdaL2, output: leftOutput) + gain(right, l2: lambdaL2, output: rightOutput) - parentGain
+        guard splitGain > minGainToSplit, splitGain > best.gain else { return }
+        best = SplitCandidate(
+            gain: splitGain, feature: feature, isCategorical: false, thresholdBin: threshold, leftBins: BinSet(),
+            defaultLeft: defaultLeft, left: left, right: right, leftOutput: leftOutput, rightOutput: rightOutput)
+    }
+
+    /// The best split of a categorical feature's histogram, LightGBM's way: one level
+    /// against the rest when there are at most `max_cat_to_onehot` levels; otherwise
+    /// levels with enough rows ordered by gradient / (hessian + `cat_smooth`) and cut at
+    /// the best point scanning from either end, at most `max_cat_threshold` levels to a
+    /// side, with `cat_l2` added to the regularisation. The missing bin is a level like
+    /// the others; levels left out of the ordering go right.
+    func bestCategoricalSplit(
+        _ histogram: UnsafePointer<GradientSums>, binCount: Int, total: GradientSums,
+        bounds: OutputBounds, feature: Int
+    ) -> SplitCandidate {
+        var best = SplitCandidate()
+        var used: [Int] = []
+        for bin in 0..<binCount where histogram[bin].count > 0 { used.append(bin) }
+        guard used.count > 1 else { return best }
+        let parentOutput = output(total, l2: lambdaL2, lower: bounds.lower, upper: bounds.upper)
+        let parentGain = gain(total, l2: lambdaL2, output: parentOutput)
+        func consider(_ left: GradientSums, l2: Double, bins: ArraySlice<Int>) {
+            let right = total - left
+            guard allows(left), allows(right) else { return }
+            let leftOutput = output(left, l2: l2, lower: bounds.lower, upper: bounds.upper)
+            let rightOutput = output(right, l2: l2, lower: bounds.lower, upper: bounds.upper)
+            let splitGain = gain(left, l2: l2, output: leftOutput) + gain(right, l2: l2, output: rightOutput) - parentGain
+            guard splitGain > minGainToSplit, splitGain > best.gain else { return }
+            var set = BinSet()
+            for bin in bins { set.insert(bin) }
+            best = SplitCandidate(
+                gain: splitGain, feature: feature, isCategorical: true, thresholdBin: 0, leftBins: set,
+                defaultLeft: set.contains(0), left: left, right: right, leftOutput: leftOutput, rightOutput: rightOutput)
+        }
+        if used.count <= maxCatToOnehot {
+            for bin in used { consider(histogram[bin], l2: lambdaL2, bins: [bin][...]) }
+            return best
+        }
+        var ordered = used.filter { Double(histogram[$0].count) >= catSmooth }
+        func ratio(_ bin: Int) -> Double { histogram[bin].gradient / (histogram[bin].hessian + catSmooth) }
+        ordered.sort { ratio($0) != ratio($1) ? ratio($0) < ratio($1) : $0 < $1 }
+        let maxLevels = min(maxCatThreshold, (ordered.count + 1) / 2)
+        let l2 = lambdaL2 + catL2
+        for reversed in [false, true] {
+            let sequence = reversed ? Array(ordered.reversed()) : ordered
+            var left = GradientSums()
+            var sinceLast = 0
+            for position in 0..<min(maxLevels, sequence.count) {
+                let bin = sequence[position]
+                left = left + histogram[bin]
+                sinceLast += histogram[bin].count
+                guard left.count >= minDataInLeaf, left.hessian >= minSumHessianInLeaf else { continue }
+                let right = total - left
+                if right.count < minDataInLeaf || right.count < minDataPerGroup || right.hessian < minSumHessianInLeaf { break }
+                guard sinceLast >= minDataPerGroup else { continue }
+                sinceLast = 0
+                consider(left, l2: l2, bins: sequence[0...position])
+            }
+        }
+        return best
+    }
+}

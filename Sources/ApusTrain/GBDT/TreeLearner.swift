@@ -1,0 +1,308 @@
+import ApusModel
+
+/// A split in bin terms, to route training rows.
+struct BinnedSplit: Sendable {
+    let feature: Int
+    let isCategorical: Bool
+    let thresholdBin: Int
+    let leftBins: BinSet
+    let defaultLeft: Bool
+
+    init(_ candidate: SplitCandidate) {
+        feature = candidate.feature
+        isCategorical = candidate.isCategorical
+        thresholdBin = candidate.thresholdBin
+        leftBins = candidate.leftBins
+        defaultLeft = candidate.defaultLeft
+    }
+
+    @inline(__always)
+    func goesLeft(_ bin: UInt8) -> Bool {
+        if isCategorical { return leftBins.contains(bin) }
+        if bin == 0 { return defaultLeft }
+        return Int(bin) <= thresholdBin
+    }
+}
+
+/// A tree as the learner grew it: the model's tree, the same splits in bins, and which
+/// training rows ended in which leaf.
+struct GrownTree {
+    var tree: Tree
+    /// The splits of `tree`'s internal nodes, in bins.
+    var splits: [BinnedSplit]
+    /// Each leaf's rows: `learner.rows[begin ..< begin + count]`.
+    var leafRanges: [(begin: Int, count: Int)]
+    /// Each leaf's output before the learning rate.
+    var leafOutputs: [Double]
+}
+
+/// Grows one tree leaf-wise (best leaf first) on binned data, LightGBM's way: the
+/// histogram of the smaller child is built from its rows, the larger child's is the
+/// parent's minus the smaller's, and each feature's histogram and best split are
+/// computed by one thread, so the tree does not depend on the thread count.
+final class TreeLearner {
+    let data: BinnedDataset
+    let rules: SplitRules
+    let numLeaves: Int
+    let maxDepth: Int
+    let threads: Int
+    /// −1, 0 or 1 per feature.
+    let monotone: [Int]
+
+    /// The rows of the current bag, partitioned by leaf while a tree grows.
+    private(set) var rows: [UInt32]
+    private var rowCount: Int
+    private var scratch: [UInt32]
+    private var orderedGradients: [Double]
+    private var orderedHessians: [Double]
+    /// One flat histogram (`data.totalBins` bins) per leaf slot.
+    private var histograms: [GradientSums]
+    private var candidates: [SplitCandidate]
+    private var secondCandidates: [SplitCandidate]
+
+    init(data: BinnedDataset, parameters: GBDTParameters, monotone: [Int], threads: Int) {
+        self.data = data
+        self.rules = SplitRules(parameters)
+        self.numLeaves = parameters.numLeaves
+        self.maxDepth = parameters.maxDepth
+        self.threads = threads
+        self.monotone = monotone
+        rows = (0..<data.rows).map { UInt32($0) }
+        rowCount = data.rows
+        scratch = [UInt32](repeating: 0, count: data.rows)
+        orderedGradients = [Double](repeating: 0, count: data.rows)
+        orderedHessians = [Double](repeating: 0, count: data.rows)
+        histograms = [GradientSums](repeating: GradientSums(), count: max(1, parameters.numLeaves) * data.totalBins)
+        candidates = [SplitCandidate](repeating: SplitCandidate(), count: data.featureCount)
+        secondCandidates = candidates
+    }
+
+    /// Uses `bag` (ascending rows) for the following trees, or every row if nil.
+    func setBag(_ bag: [UInt32]?) {
+        if let bag {
+            for (index, row) in bag.enumerated() { rows[index] = row }
+            rowCount = bag.count
+        } else {
+            for row in 0..<data.rows { rows[row] = UInt32(row) }
+            rowCount = data.rows
+        }
+    }
+
+    /// Whether every row is in the bag (so the root's rows are `0..<rows` in order).
+    private var isFullBag: Bool { rowCount == data.rows }
+
+    private struct Leaf {
+        var begin: Int
+        var count: Int
+        var sums: GradientSums
+        var depth: Int
+        var bounds: OutputBounds
+        var best: SplitCandidate
+        var slot: Int
+        var output: Double
+        /// The node whose child this leaf is (−1 for the root) and on which side.
+        var parent: Int
+        var isLeft: Bool
+    }
+
+    /// Grows a tree on the bag's rows.
+    ///
+    /// - Parameters:
+    ///   - gradients, hessians: One per training row (all rows, not just the bag).
+    ///   - features: The features this tree may split on, ascending.
+    func grow(
+        gradients: UnsafeBufferPointer<Double>, hessians: UnsafeBufferPointer<Double>, features: [Int]
+    ) -> GrownTree {
+        var total = GradientSums()
+        rows.withUnsafeBufferPointer { rows in
+            for index in 0..<rowCount {
+                let row = Int(rows[index])
+                total.gradient += gradients[row]
+                total.hessian += hessians[row]
+            }
+        }
+        total.count = rowCount
+        let rootOutput = rules.output(total, l2: rules.lambdaL2, lower: -.infinity, upper: .infinity)
+        var leaves = [Leaf(begin: 0, count: rowCount, sums: total, depth: 0, bounds: OutputBounds(),
+                           best: SplitCandidate(), slot: 0, output: rootOutput, parent: -1, isLeft: false)]
+        if numLeaves > 1 {
+            buildHistograms(small: leaves[0], large: nil, gradients: gradients, hessians: hessians, features: features)
+            leaves[0].best = bestSplit(in: candidates, of: leaves[0], features: features)
+        }
+        var tree = Tree()
+        var splits: [BinnedSplit] = []
+        while leaves.count < numLeaves {
+            // The leaf with the largest gain; ties go to the lowest leaf index.
+            var chosen = -1
+            for (index, leaf) in leaves.enumerated() where leaf.best.isValid {
+                if chosen < 0 || leaf.best.gain > leaves[chosen].best.gain { chosen = index }
+            }
+            guard chosen >= 0 else { break }
+            let parent = leaves[chosen]
+            let split = parent.best
+            let node = appendNode(to: &tree, split: split, parent: parent)
+            splits.append(BinnedSplit(split))
+            if parent.parent >= 0 {
+                if parent.isLeft { tree.leftChild[parent.parent] = Int32(node) } else { tree.rightChild[parent.parent] = Int32(node) }
+            }
+            let newLeaf = leaves.count
+            tree.leftChild[node] = ~Int32(chosen)
+            tree.rightChild[node] = ~Int32(newLeaf)
+            let leftCount = partition(begin: parent.begin, count: parent.count, split: BinnedSplit(split))
+            precondition(leftCount == split.left.count, "partition disagrees with the histogram")
+            var leftBounds = parent.bounds, rightBounds = parent.bounds
+            let direction = monotone[split.feature]
+            if direction != 0 {
+                let middle = (split.leftOutput + split.rightOutput) / 2
+                if direction > 0 {
+                    leftBounds.upper = min(leftBounds.upper, middle)
+                    rightBounds.lower = max(rightBounds.lower, middle)
+                } else {
+                    leftBounds.lower = max(leftBounds.lower, middle)
+                    rightBounds.upper = min(rightBounds.upper, middle)
+                }
+            }
+            var left = Leaf(begin: parent.begin, count: leftCount, sums: split.left, depth: parent.depth + 1,
+                            bounds: leftBounds, best: SplitCandidate(), slot: parent.slot, output: split.leftOutput,
+                            parent: node, isLeft: true)
+            var right = Leaf(begin: parent.begin + leftCount, count: parent.count - leftCount, sums: split.right,
+                             depth: parent.depth + 1, bounds: rightBounds, best: SplitCandidate(), slot: newLeaf,
+                             output: split.rightOutput, parent: node, isLeft: false)
+            let splittable = max(left.count, right.count) >= 2 * rules.minDataInLeaf
+            if leaves.count + 1 < numLeaves && (maxDepth <= 0 || left.depth < maxDepth) && splittable {
+                // Build the smaller child's histogram; the larger child takes the parent's
+                // slot and becomes parent − smaller.
+                let leftIsSmaller = left.count <= right.count
+                var small = leftIsSmaller ? left : right
+                var large = leftIsSmaller ? right : left
+                large.slot = parent.slot
+                small.slot = newLeaf
+                buildHistograms(small: small, large: large, gradients: gradients, hessians: hessians, features: features)
+                small.best = bestSplit(in: candidates, of: small, features: features)
+                large.best = bestSplit(in: secondCandidates, of: large, features: features)
+                if leftIsSmaller { left = small; right = large } else { left = large; right = small }
+            }
+            leaves[chosen] = left
+            leaves.append(right)
+        }
+        var ranges: [(begin: Int, count: Int)] = []
+        var outputs: [Double] = []
+        for leaf in leaves {
+            ranges.append((leaf.begin, leaf.count))
+            outputs.append(leaf.output)
+            _ = tree.appendLeaf(value: leaf.output, hessian: leaf.sums.hessian, count: UInt64(leaf.count))
+        }
+        return GrownTree(tree: tree, splits: splits, leafRanges: ranges, leafOutputs: outputs)
+    }
+
+    /// Builds the histogram of `small` from its rows and, if given, turns `large`'s slot
+    /// (holding the parent's histogram) into the parent's minus the small one's; then
+    /// finds each feature's best split of both leaves (into `candidates` and
+    /// `secondCandidates`). One thread per feature at a time.
+    private func buildHistograms(
+        small: Leaf, large: Leaf?, gradients: UnsafeBufferPointer<Double>, hessians: UnsafeBufferPointer<Double>,
+        features: [Int]
+    ) {
+        let rowTotal = data.rows
+        let begin = small.begin, count = small.count
+        let sequential = isFullBag && begin == 0 && count == rowTotal
+        rows.withUnsafeBufferPointer { rows in
+            orderedGradients.withUnsafeMutableBufferPointer { orderedGradients in
+                orderedHessians.withUnsafeMutableBufferPointer { orderedHessians in
+                    if !sequential {
+                        for index in 0..<count {
+                            let row = Int(rows[begin + index])
+                            orderedGradients[index] = gradients[row]
+                            orderedHessians[index] = hessians[row]
+                        }
+                    }
+                    histograms.withUnsafeMutableBufferPointer { histograms in
+                        candidates.withUnsafeMutableBufferPointer { candidates in
+                            secondCandidates.withUnsafeMutableBufferPointer { secondCandidates in
+                                let job = HistogramJob(
+                                    bins: data.bins.withUnsafeBufferPointer { $0.baseAddress! }, rowTotal: rowTotal,
+                                    rows: rows.baseAddress! + begin, count: count,
+                                    gradients: sequential ? gradients.baseAddress! : UnsafePointer(orderedGradients.baseAddress!),
+                                    hessians: sequential ? hessians.baseAddress! : UnsafePointer(orderedHessians.baseAddress!),
+                                    sequential: sequential,
+                                    smallHistogram: histograms.baseAddress! + small.slot * data.totalBins,
+                                    largeHistogram: large.map { histograms.baseAddress! + $0.slot * data.totalBins },
+                                    candidates: candidates.baseAddress!, secondCandidates: secondCandidates.baseAddress!)
+                                let features = features, mappers = data.mappers, offsets = data.histogramOffsets
+                                let rules = self.rules, monotone = self.monotone
+                                ParallelLoop.forEach(count: features.count, threads: threads) { position in
+                                    let feature = features[position]
+                                    let mapper = mappers[feature]
+                                    let small_ = job.smallHistogram + offsets[feature]
+                                    job.accumulate(feature: feature, into: small_, binCount: mapper.binCount)
+                                    job.candidates[feature] = rules.bestSplit(
+                                        small_, mapper: mapper, total: small.sums, bounds: small.bounds,
+                                        monotone: monotone[feature], feature: feature)
+                                    if let large, let largeHistogram = job.largeHistogram {
+                                        let large_ = largeHistogram + offsets[feature]
+                                        for bin in 0..<mapper.binCount { large_[bin] = large_[bin] - small_[bin] }
+                                        job.secondCandidates[feature] = rules.bestSplit(
+                                            large_, mapper: mapper, total: large.sums, bounds: large.bounds,
+                                            monotone: monotone[feature], feature: feature)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The model's node for `split` (thresholds and level sets in the feature's values).
+    private func appendNode(to tree: inout Tree, split: SplitCandidate, parent: Leaf) -> Int {
+        let mapper = data.mappers[split.feature]
+        if split.isCategorical {
+            var codes: [Int] = []
+            for bin in 1..<mapper.binCount where split.leftBins.contains(UInt8(bin)) {
+                codes.append(contentsOf: mapper.levelsOfBin[bin])
+            }
+            codes.sort()
+            let unseenLeft = mapper.rareBin.map { split.leftBins.contains(UInt8($0)) } ?? false
+            return tree.appendCategoricalNode(
+                feature: split.feature, leftCodes: codes, defaultLeft: split.defaultLeft, unseenLeft: unseenLeft,
+                gain: split.gain, hessian: parent.sums.hessian, count: UInt64(parent.count))
+        }
+        return tree.appendNumericNode(
+            feature: split.feature, threshold: mapper.upperBounds[split.thresholdBin - 1], defaultLeft: split.defaultLeft,
+            gain: split.gain, hessian: parent.sums.hessian, count: UInt64(parent.count))
+    }
+
+    /// The best of the per-feature candidates, or none if the leaf may not split.
+    private func bestSplit(in candidates: [SplitCandidate], of leaf: Leaf, features: [Int]) -> SplitCandidate {
+        guard maxDepth <= 0 || leaf.depth < maxDepth, leaf.count >= 2 * rules.minDataInLeaf else { return SplitCandidate() }
+        var best = SplitCandidate()
+        for feature in features where candidates[feature].isBetter(than: best) { best = candidates[feature] }
+        return best
+    }
+
+    /// Stable-partitions the leaf's rows: those going left first. Returns the left count.
+    private func partition(begin: Int, count: Int, split: BinnedSplit) -> Int {
+        var leftCount = 0, rightCount = 0
+        let rowTotal = data.rows
+        data.bins.withUnsafeBufferPointer { bins in
+            let column = bins.baseAddress! + split.feature * rowTotal
+            rows.withUnsafeMutableBufferPointer { rows in
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    for index in begin..<begin + count {
+                        let row = rows[index]
+                        if split.goesLeft(column[Int(row)]) {
+                            rows[begin + leftCount] = row
+                            leftCount += 1
+                        } else {
+                            scratch[rightCount] = row
+                            rightCount += 1
+                        }
+                    }
+                    for index in 0..<rightCount { rows[begin + leftCount + index] = scratch[index] }
+                }
+            }
+        }
+        return leftCount
+    }
+}

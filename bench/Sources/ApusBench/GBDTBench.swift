@@ -1,0 +1,64 @@
+import ApusModel
+import ApusTable
+import ApusTrain
+
+/// `apus-bench gbdt TRAIN TEST --target COL [--task T] [--param NAME=VALUE ...] [--repeat R]`:
+/// reads both files, trains (timed, including binning), predicts the test set (timed,
+/// including feature encoding), and prints one JSON line with the timings, peak memory
+/// and the anchors' metrics (binary: auc, logloss; multiclass: mlogloss, accuracy;
+/// regression: rmse, mae).
+func runGBDTBench(_ arguments: [String]) throws {
+    let trainPath = arguments[2], testPath = arguments[3]
+    func option(_ name: String) -> String? {
+        arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    }
+    let target = option("--target") ?? "label"
+    let task = TaskChoice(rawValue: option("--task") ?? "auto") ?? .auto
+    let repeats = Int(option("--repeat") ?? "1") ?? 1
+    var assignments: [String] = []
+    for (index, argument) in arguments.enumerated() where argument == "--param" && index + 1 < arguments.count {
+        assignments.append(arguments[index + 1])
+    }
+    let loadStart = now()
+    let train = try CSVReader.read(path: trainPath).table
+    let test = try CSVReader.read(path: testPath).table
+    let loadSeconds = now() - loadStart
+    let data = try TrainingData(table: train, target: target, task: task)
+    var parameters = GBDTParameters()
+    parameters.objective = data.objective
+    parameters = try parameters.setting(assignments)
+    let rssBefore = statusMegabytes("VmRSS")
+    var trainTimes: [Double] = [], predictTimes: [Double] = []
+    var model: Model?
+    var predictions: [Double] = []
+    var labels: [Double] = []
+    for _ in 0..<repeats {
+        let start = now()
+        model = try GBDTTrainer(parameters: parameters).train(data)
+        trainTimes.append(now() - start)
+        let predictStart = now()
+        let encoded = try data.encode(test)
+        predictions = try model!.ensemble.predict(features: encoded.features, threads: parameters.numThreads)
+        predictTimes.append(now() - predictStart)
+        labels = encoded.labels
+    }
+    var metrics: [String: Double] = [:]
+    switch data.task {
+    case .binary:
+        metrics["auc"] = try Metrics.named("auc").evaluate(labels: labels, predictions: predictions)
+        metrics["logloss"] = try Metrics.named("logloss").evaluate(labels: labels, predictions: predictions)
+    case .multiclass:
+        metrics["mlogloss"] = try Metrics.named("multi_logloss").evaluate(labels: labels, predictions: predictions)
+        metrics["accuracy"] = try Metrics.named("multi_accuracy").evaluate(labels: labels, predictions: predictions)
+    case .regression:
+        metrics["rmse"] = try Metrics.named("rmse").evaluate(labels: labels, predictions: predictions)
+        metrics["mae"] = try Metrics.named("mae").evaluate(labels: labels, predictions: predictions)
+    }
+    let metricText = metrics.keys.sorted().map { "\"\($0)\":\(metrics[$0]!)" }.joined(separator: ",")
+    print("""
+    {"lib":"apus","train_rows":\(train.rowCount),"test_rows":\(test.rowCount),"load_s":\(loadSeconds),\
+    "train_s":\(trainTimes.min()!),"predict_s":\(predictTimes.min()!),\
+    "train_s_all":\(trainTimes),"predict_s_all":\(predictTimes),"trees":\(model!.ensemble.trees.count),\
+    \(metricText),"rss_before_train_mb":\(rssBefore),"peak_rss_mb":\(peakResidentMegabytes())}
+    """)
+}
