@@ -1,19 +1,35 @@
 import ApusTable
 import Dispatch
 
-/// The training features as histogram bins: one byte per value, column-major, so a
-/// histogram pass over one feature reads one contiguous column.
+/// The training features as histogram bins, one byte per value, in groups of 8
+/// features stored row by row: a row's 8 bins of a group are one 64-bit word. A
+/// histogram pass over a group reads each row's gradients once for 8 features, and each
+/// feature is still summed by one thread in row order (so the thread count never
+/// changes a sum).
 struct BinnedDataset: Sendable {
+    /// Features per group.
+    static let groupWidth = 8
+    /// Histogram bins reserved per feature (bins are bytes).
+    static let binsPerFeature = 256
+
     let rows: Int
     let mappers: [BinMapper]
-    /// `featureCount × rows` bins; feature `f`'s column starts at `f × rows`.
+    /// `groupCount × rows × 8` bins: feature `f` of row `r` is at
+    /// `(f / 8) × rows × 8 + r × 8 + f % 8`; lanes past the last feature hold 0.
     let bins: ColumnBuffer<UInt8>
-    /// Where each feature's bins start in a leaf's flat histogram.
-    let histogramOffsets: [Int]
-    /// The length of a leaf's flat histogram (the sum of every feature's bin count).
-    let totalBins: Int
+    let groupCount: Int
 
     var featureCount: Int { mappers.count }
+    /// The length of a leaf's flat histogram: 256 bins for each lane of each group.
+    var totalBins: Int { groupCount * Self.groupWidth * Self.binsPerFeature }
+    /// Where feature `f`'s bins start in a leaf's flat histogram.
+    @inline(__always) func histogramOffset(_ feature: Int) -> Int { feature * Self.binsPerFeature }
+
+    /// Feature `feature`'s bins: the first row's, and the distance between rows.
+    func lane(_ feature: Int) -> (start: UnsafePointer<UInt8>, stride: Int) {
+        let base = bins.withUnsafeBufferPointer { $0.baseAddress! }
+        return (base + (feature / Self.groupWidth) * rows * Self.groupWidth + feature % Self.groupWidth, Self.groupWidth)
+    }
 
     /// Bins `columns`; numeric bin bounds come from a seeded sample of
     /// `bin_construct_sample_cnt` rows, categorical bins from every row's level.
@@ -41,38 +57,41 @@ struct BinnedDataset: Sendable {
                 return .categorical(levelCounts: counts, maxBin: parameters.maxBin, minDataInBin: parameters.minDataInBin)
             }
         }
-        let bins = ColumnBuffer<UInt8>(count: rows * columns.count) { buffer in
-        let output = UnsafeSendable(buffer.baseAddress!)
-        ParallelLoop.forEach(count: columns.count, threads: threads) { feature in
-            let column = output.pointer + feature * rows
-            let mapper = mappers[feature]
-            switch columns[feature] {
-            case .numeric(let values):
-                values.withUnsafeBufferPointer { values in
-                    for row in 0..<rows { column[row] = mapper.bin(of: values[row]) }
-                }
-            case .categorical(let codes, _):
-                mapper.binOfLevel.withUnsafeBufferPointer { binOfLevel in
-                    codes.withUnsafeBufferPointer { codes in
-                        for row in 0..<rows {
-                            let code = codes[row]
-                            column[row] = code == CategoricalColumn.missingCode ? 0 : binOfLevel[Int(code)]
-                        }
-                    }
+        let groupCount = (columns.count + Self.groupWidth - 1) / Self.groupWidth
+        let bins = ColumnBuffer<UInt8>(count: rows * groupCount * Self.groupWidth) { buffer in
+            buffer.initialize(repeating: 0)
+            let output = UnsafeSendable(buffer.baseAddress!)
+            // One thread per group, so no two threads write the same cache line.
+            ParallelLoop.forEach(count: groupCount, threads: threads) { group in
+                let base = output.pointer + group * rows * Self.groupWidth
+                for feature in group * Self.groupWidth ..< min(columns.count, (group + 1) * Self.groupWidth) {
+                    Self.bin(columns[feature], with: mappers[feature], rows: rows, into: base + feature % Self.groupWidth)
                 }
             }
-        }
-        }
-        var offsets: [Int] = [], total = 0
-        for mapper in mappers {
-            offsets.append(total)
-            total += mapper.binCount
         }
         self.rows = rows
         self.mappers = mappers
         self.bins = bins
-        self.histogramOffsets = offsets
-        self.totalBins = total
+        self.groupCount = groupCount
+    }
+
+    /// Writes the bin of each row's value to `lane[row × groupWidth]`.
+    private static func bin(_ column: FeatureColumn, with mapper: BinMapper, rows: Int, into lane: UnsafeMutablePointer<UInt8>) {
+        switch column {
+        case .numeric(let values):
+            values.withUnsafeBufferPointer { values in
+                for row in 0..<rows { lane[row &* groupWidth] = mapper.bin(of: values[row]) }
+            }
+        case .categorical(let codes, _):
+            mapper.binOfLevel.withUnsafeBufferPointer { binOfLevel in
+                codes.withUnsafeBufferPointer { codes in
+                    for row in 0..<rows {
+                        let code = codes[row]
+                        lane[row &* groupWidth] = code == CategoricalColumn.missingCode ? 0 : binOfLevel[Int(code)]
+                    }
+                }
+            }
+        }
     }
 
     /// Sorted sample rows, or nil when every row is used.

@@ -114,12 +114,14 @@ extension GBDTTrainer {
             }
             return
         }
-        binned.bins.withUnsafeBufferPointer { bins in
+        let lanes = (0..<binned.featureCount).map { binned.lane($0) }
+        do {
             for row in 0..<binned.rows where !inBag[row] {
                 var node: Int32 = 0
                 while node >= 0 {
                     let split = grown.splits[Int(node)]
-                    let bin = bins[split.feature * binned.rows + row]
+                    let lane = lanes[split.feature]
+                    let bin = lane.start[row * lane.stride]
                     node = split.goesLeft(bin) ? tree.leftChild[Int(node)] : tree.rightChild[Int(node)]
                 }
                 scores[row * k + c] += tree.leafValue[Int(~node)]

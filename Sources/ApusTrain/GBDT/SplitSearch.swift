@@ -23,6 +23,25 @@ struct GradientSums: Sendable {
     }
 }
 
+/// One histogram bin: the sums of the gradients and hessians of its rows. Its row
+/// count is estimated from the hessian sum, as LightGBM does (exact when hessians are
+/// constant), which keeps the histogram pass at two additions per value.
+struct HistogramBin: Sendable {
+    var gradient = 0.0
+    var hessian = 0.0
+
+    @inline(__always)
+    static func - (a: HistogramBin, b: HistogramBin) -> HistogramBin {
+        HistogramBin(gradient: a.gradient - b.gradient, hessian: a.hessian - b.hessian)
+    }
+
+    /// The bin as sums, with its row count estimated as `hessian × countFactor`.
+    @inline(__always)
+    func sums(countFactor: Double) -> GradientSums {
+        GradientSums(gradient: gradient, hessian: hessian, count: Int((hessian * countFactor).rounded()))
+    }
+}
+
 /// A set of bins (up to 256), as four words.
 struct BinSet: Sendable, Equatable {
     var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
@@ -144,17 +163,18 @@ extension SplitRules {
     /// Every threshold is tried with the missing rows on each side; a split needs
     /// `monotone` (−1, 0, 1) to hold between the children's outputs.
     func bestNumericSplit(
-        _ histogram: UnsafePointer<GradientSums>, binCount: Int, total: GradientSums,
+        _ histogram: UnsafePointer<HistogramBin>, binCount: Int, total: GradientSums,
         bounds: OutputBounds, monotone: Int, feature: Int
     ) -> SplitCandidate {
         var best = SplitCandidate()
-        guard binCount > 2 || (binCount == 2 && histogram[0].count > 0) else { return best }
+        let countFactor = total.hessian > 0 ? Double(total.count) / total.hessian : 0
+        let missing = histogram[0].sums(countFactor: countFactor)
+        guard binCount > 2 || (binCount == 2 && missing.count > 0) else { return best }
         let parentOutput = output(total, l2: lambdaL2, lower: bounds.lower, upper: bounds.upper)
         let parentGain = gain(total, l2: lambdaL2, output: parentOutput)
-        let missing = histogram[0]
         var left = GradientSums()
         for threshold in 1..<binCount {
-            left = left + histogram[threshold]
+            left = left + histogram[threshold].sums(countFactor: countFactor)
             let isLast = threshold == binCount - 1
             // Missing rows right (the only option at the last bin: values left, missing right).
             evaluate(left: left, right: total - left, defaultLeft: false, threshold: threshold,
@@ -195,16 +215,22 @@ extension SplitRules {
     /// side, with `cat_l2` added to the regularisation. The missing bin is a level like
     /// the others; levels left out of the ordering go right.
     func bestCategoricalSplit(
-        _ histogram: UnsafePointer<GradientSums>, binCount: Int, total: GradientSums,
+        _ binned: UnsafePointer<HistogramBin>, binCount: Int, total: GradientSums,
         bounds: OutputBounds, feature: Int
     ) -> SplitCandidate {
         var best = SplitCandidate()
+        let countFactor = total.hessian > 0 ? Double(total.count) / total.hessian : 0
+        var histogram = [GradientSums](repeating: GradientSums(), count: binCount)
         var used: [Int] = []
-        for bin in 0..<binCount where histogram[bin].count > 0 { used.append(bin) }
+        for bin in 0..<binCount {
+            histogram[bin] = binned[bin].sums(countFactor: countFactor)
+            if histogram[bin].count > 0 { used.append(bin) }
+        }
         guard used.count > 1 else { return best }
         let parentOutput = output(total, l2: lambdaL2, lower: bounds.lower, upper: bounds.upper)
         let parentGain = gain(total, l2: lambdaL2, output: parentOutput)
         func consider(_ left: GradientSums, l2: Double, bins: ArraySlice<Int>) {
+            // `left` holds estimated counts; keep the right side's estimate non-negative.
             let right = total - left
             guard allows(left), allows(right) else { return }
             let leftOutput = output(left, l2: l2, lower: bounds.lower, upper: bounds.upper)

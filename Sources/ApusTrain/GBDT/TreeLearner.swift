@@ -32,8 +32,6 @@ struct GrownTree {
     var splits: [BinnedSplit]
     /// Each leaf's rows: `learner.rows[begin ..< begin + count]`.
     var leafRanges: [(begin: Int, count: Int)]
-    /// Each leaf's output before the learning rate.
-    var leafOutputs: [Double]
 }
 
 /// Grows one tree leaf-wise (best leaf first) on binned data, LightGBM's way: the
@@ -53,10 +51,12 @@ final class TreeLearner {
     private(set) var rows: [UInt32]
     private var rowCount: Int
     private var scratch: [UInt32]
-    private var orderedGradients: [Double]
-    private var orderedHessians: [Double]
+    /// The gradients of a leaf's rows, in the order of `rows`.
+    private var orderedPairs: [GradientPair]
     /// One flat histogram (`data.totalBins` bins) per leaf slot.
-    private var histograms: [GradientSums]
+    private var histograms: [HistogramBin]
+    /// Whether each feature may split in the current tree.
+    private var featureUsed: [Bool]
     private var candidates: [SplitCandidate]
     private var secondCandidates: [SplitCandidate]
 
@@ -70,21 +70,28 @@ final class TreeLearner {
         rows = (0..<data.rows).map { UInt32($0) }
         rowCount = data.rows
         scratch = [UInt32](repeating: 0, count: data.rows)
-        orderedGradients = [Double](repeating: 0, count: data.rows)
-        orderedHessians = [Double](repeating: 0, count: data.rows)
-        histograms = [GradientSums](repeating: GradientSums(), count: max(1, parameters.numLeaves) * data.totalBins)
+        orderedPairs = [GradientPair](repeating: GradientPair(gradient: 0, hessian: 0), count: data.rows)
+        histograms = [HistogramBin](repeating: HistogramBin(), count: max(1, parameters.numLeaves) * data.totalBins)
+        featureUsed = [Bool](repeating: false, count: data.featureCount)
         candidates = [SplitCandidate](repeating: SplitCandidate(), count: data.featureCount)
         secondCandidates = candidates
     }
 
+    /// The rows of the bag, ascending, or nil for every row.
+    private var bag: [UInt32]?
+
     /// Uses `bag` (ascending rows) for the following trees, or every row if nil.
     func setBag(_ bag: [UInt32]?) {
+        self.bag = bag
+        rowCount = bag?.count ?? data.rows
+    }
+
+    /// Puts the bag's rows back in ascending order (growing a tree permutes them).
+    private func resetRows() {
         if let bag {
             for (index, row) in bag.enumerated() { rows[index] = row }
-            rowCount = bag.count
         } else {
             for row in 0..<data.rows { rows[row] = UInt32(row) }
-            rowCount = data.rows
         }
     }
 
@@ -99,7 +106,8 @@ final class TreeLearner {
         var bounds: OutputBounds
         var best: SplitCandidate
         var slot: Int
-        var output: Double
+        /// The L2 regularisation of the output (with `cat_l2` after a categorical split).
+        var l2: Double
         /// The node whose child this leaf is (−1 for the root) and on which side.
         var parent: Int
         var isLeft: Bool
@@ -113,18 +121,21 @@ final class TreeLearner {
     func grow(
         gradients: UnsafeBufferPointer<Double>, hessians: UnsafeBufferPointer<Double>, features: [Int]
     ) -> GrownTree {
+        resetRows()
+        // Sums in the histograms' precision, so a parent minus a child is the other child.
         var total = GradientSums()
         rows.withUnsafeBufferPointer { rows in
             for index in 0..<rowCount {
                 let row = Int(rows[index])
-                total.gradient += gradients[row]
-                total.hessian += hessians[row]
+                total.gradient += Double(Float(gradients[row]))
+                total.hessian += Double(Float(hessians[row]))
             }
         }
         total.count = rowCount
-        let rootOutput = rules.output(total, l2: rules.lambdaL2, lower: -.infinity, upper: .infinity)
+        for feature in featureUsed.indices { featureUsed[feature] = false }
+        for feature in features { featureUsed[feature] = true }
         var leaves = [Leaf(begin: 0, count: rowCount, sums: total, depth: 0, bounds: OutputBounds(),
-                           best: SplitCandidate(), slot: 0, output: rootOutput, parent: -1, isLeft: false)]
+                           best: SplitCandidate(), slot: 0, l2: rules.lambdaL2, parent: -1, isLeft: false)]
         if numLeaves > 1 {
             buildHistograms(small: leaves[0], large: nil, gradients: gradients, hessians: hessians, features: features)
             leaves[0].best = bestSplit(in: candidates, of: leaves[0], features: features)
@@ -148,8 +159,8 @@ final class TreeLearner {
             let newLeaf = leaves.count
             tree.leftChild[node] = ~Int32(chosen)
             tree.rightChild[node] = ~Int32(newLeaf)
+            // Histogram counts are estimates; the partition counts exactly.
             let leftCount = partition(begin: parent.begin, count: parent.count, split: BinnedSplit(split))
-            precondition(leftCount == split.left.count, "partition disagrees with the histogram")
             var leftBounds = parent.bounds, rightBounds = parent.bounds
             let direction = monotone[split.feature]
             if direction != 0 {
@@ -162,12 +173,16 @@ final class TreeLearner {
                     rightBounds.upper = min(rightBounds.upper, middle)
                 }
             }
-            var left = Leaf(begin: parent.begin, count: leftCount, sums: split.left, depth: parent.depth + 1,
-                            bounds: leftBounds, best: SplitCandidate(), slot: parent.slot, output: split.leftOutput,
-                            parent: node, isLeft: true)
-            var right = Leaf(begin: parent.begin + leftCount, count: parent.count - leftCount, sums: split.right,
+            var leftSums = split.left, rightSums = split.right
+            leftSums.count = leftCount
+            rightSums.count = parent.count - leftCount
+            let l2 = split.isCategorical ? rules.lambdaL2 + rules.catL2 : rules.lambdaL2
+            var left = Leaf(begin: parent.begin, count: leftCount, sums: leftSums, depth: parent.depth + 1,
+                            bounds: leftBounds, best: SplitCandidate(), slot: parent.slot,
+                            l2: l2, parent: node, isLeft: true)
+            var right = Leaf(begin: parent.begin + leftCount, count: parent.count - leftCount, sums: rightSums,
                              depth: parent.depth + 1, bounds: rightBounds, best: SplitCandidate(), slot: newLeaf,
-                             output: split.rightOutput, parent: node, isLeft: false)
+                             l2: l2, parent: node, isLeft: false)
             let splittable = max(left.count, right.count) >= 2 * rules.minDataInLeaf
             if leaves.count + 1 < numLeaves && (maxDepth <= 0 || left.depth < maxDepth) && splittable {
                 // Build the smaller child's histogram; the larger child takes the parent's
@@ -186,13 +201,20 @@ final class TreeLearner {
             leaves.append(right)
         }
         var ranges: [(begin: Int, count: Int)] = []
-        var outputs: [Double] = []
         for leaf in leaves {
+            // The split search summed single-precision gradients; the leaf's output is
+            // computed again from its rows in double precision, within its bounds.
+            var sums = GradientSums(count: leaf.count)
+            for index in leaf.begin..<leaf.begin + leaf.count {
+                let row = Int(rows[index])
+                sums.gradient += gradients[row]
+                sums.hessian += hessians[row]
+            }
+            let output = leaf.count == 0 ? 0 : rules.output(sums, l2: leaf.l2, lower: leaf.bounds.lower, upper: leaf.bounds.upper)
             ranges.append((leaf.begin, leaf.count))
-            outputs.append(leaf.output)
-            _ = tree.appendLeaf(value: leaf.output, hessian: leaf.sums.hessian, count: UInt64(leaf.count))
+            _ = tree.appendLeaf(value: output, hessian: sums.hessian, count: UInt64(leaf.count))
         }
-        return GrownTree(tree: tree, splits: splits, leafRanges: ranges, leafOutputs: outputs)
+        return GrownTree(tree: tree, splits: splits, leafRanges: ranges)
     }
 
     /// Builds the histogram of `small` from its rows and, if given, turns `large`'s slot
@@ -206,45 +228,43 @@ final class TreeLearner {
         let rowTotal = data.rows
         let begin = small.begin, count = small.count
         let sequential = isFullBag && begin == 0 && count == rowTotal
+        let totalBins = data.totalBins
         rows.withUnsafeBufferPointer { rows in
-            orderedGradients.withUnsafeMutableBufferPointer { orderedGradients in
-                orderedHessians.withUnsafeMutableBufferPointer { orderedHessians in
-                    if !sequential {
-                        for index in 0..<count {
-                            let row = Int(rows[begin + index])
-                            orderedGradients[index] = gradients[row]
-                            orderedHessians[index] = hessians[row]
-                        }
-                    }
-                    histograms.withUnsafeMutableBufferPointer { histograms in
-                        candidates.withUnsafeMutableBufferPointer { candidates in
-                            secondCandidates.withUnsafeMutableBufferPointer { secondCandidates in
-                                let job = HistogramJob(
-                                    bins: data.bins.withUnsafeBufferPointer { $0.baseAddress! }, rowTotal: rowTotal,
-                                    rows: rows.baseAddress! + begin, count: count,
-                                    gradients: sequential ? gradients.baseAddress! : UnsafePointer(orderedGradients.baseAddress!),
-                                    hessians: sequential ? hessians.baseAddress! : UnsafePointer(orderedHessians.baseAddress!),
-                                    sequential: sequential,
-                                    smallHistogram: histograms.baseAddress! + small.slot * data.totalBins,
-                                    largeHistogram: large.map { histograms.baseAddress! + $0.slot * data.totalBins },
-                                    candidates: candidates.baseAddress!, secondCandidates: secondCandidates.baseAddress!)
-                                let features = features, mappers = data.mappers, offsets = data.histogramOffsets
-                                let rules = self.rules, monotone = self.monotone
-                                ParallelLoop.forEach(count: features.count, threads: threads) { position in
-                                    let feature = features[position]
+            orderedPairs.withUnsafeMutableBufferPointer { pairs in
+                for index in 0..<count {
+                    let row = Int(rows[begin + index])
+                    pairs[index] = GradientPair(gradient: Float(gradients[row]), hessian: Float(hessians[row]))
+                }
+                histograms.withUnsafeMutableBufferPointer { histograms in
+                    candidates.withUnsafeMutableBufferPointer { candidates in
+                        secondCandidates.withUnsafeMutableBufferPointer { secondCandidates in
+                            let job = HistogramJob(
+                                bins: data.lane(0).start, rowTotal: rowTotal,
+                                rows: rows.baseAddress! + begin, count: count,
+                                pairs: UnsafePointer(pairs.baseAddress!), sequential: sequential,
+                                smallHistogram: histograms.baseAddress! + small.slot * totalBins,
+                                largeHistogram: large.map { histograms.baseAddress! + $0.slot * totalBins },
+                                candidates: candidates.baseAddress!, secondCandidates: secondCandidates.baseAddress!)
+                            let mappers = data.mappers, featureUsed = self.featureUsed
+                            let rules = self.rules, monotone = self.monotone
+                            let width = BinnedDataset.groupWidth, perFeature = BinnedDataset.binsPerFeature
+                            let featureCount = data.featureCount
+                            ParallelLoop.forEach(count: data.groupCount, threads: threads) { group in
+                                let groupFeatures = group * width ..< min(featureCount, (group + 1) * width)
+                                guard groupFeatures.contains(where: { featureUsed[$0] }) else { return }
+                                job.accumulate(group: group, into: job.smallHistogram + group * width * perFeature)
+                                for feature in groupFeatures where featureUsed[feature] {
                                     let mapper = mappers[feature]
-                                    let small_ = job.smallHistogram + offsets[feature]
-                                    job.accumulate(feature: feature, into: small_, binCount: mapper.binCount)
+                                    let smallBins = job.smallHistogram + feature * perFeature
                                     job.candidates[feature] = rules.bestSplit(
-                                        small_, mapper: mapper, total: small.sums, bounds: small.bounds,
+                                        smallBins, mapper: mapper, total: small.sums, bounds: small.bounds,
                                         monotone: monotone[feature], feature: feature)
-                                    if let large, let largeHistogram = job.largeHistogram {
-                                        let large_ = largeHistogram + offsets[feature]
-                                        for bin in 0..<mapper.binCount { large_[bin] = large_[bin] - small_[bin] }
-                                        job.secondCandidates[feature] = rules.bestSplit(
-                                            large_, mapper: mapper, total: large.sums, bounds: large.bounds,
-                                            monotone: monotone[feature], feature: feature)
-                                    }
+                                    guard let large, let largeHistogram = job.largeHistogram else { continue }
+                                    let largeBins = largeHistogram + feature * perFeature
+                                    for bin in 0..<mapper.binCount { largeBins[bin] = largeBins[bin] - smallBins[bin] }
+                                    job.secondCandidates[feature] = rules.bestSplit(
+                                        largeBins, mapper: mapper, total: large.sums, bounds: large.bounds,
+                                        monotone: monotone[feature], feature: feature)
                                 }
                             }
                         }
@@ -284,14 +304,13 @@ final class TreeLearner {
     /// Stable-partitions the leaf's rows: those going left first. Returns the left count.
     private func partition(begin: Int, count: Int, split: BinnedSplit) -> Int {
         var leftCount = 0, rightCount = 0
-        let rowTotal = data.rows
-        data.bins.withUnsafeBufferPointer { bins in
-            let column = bins.baseAddress! + split.feature * rowTotal
+        let (column, stride) = data.lane(split.feature)
+        do {
             rows.withUnsafeMutableBufferPointer { rows in
                 scratch.withUnsafeMutableBufferPointer { scratch in
                     for index in begin..<begin + count {
                         let row = rows[index]
-                        if split.goesLeft(column[Int(row)]) {
+                        if split.goesLeft(column[Int(row) &* stride]) {
                             rows[begin + leftCount] = row
                             leftCount += 1
                         } else {
