@@ -4,18 +4,18 @@ import ApusTrain
 @Suite struct ObjectiveErrorTests {
     @Test func badLabelsNameTheirRow() throws {
         #expect(objectiveErrorMessage { try BinaryLogistic().validate(labels: [0, 1, 0.5]) }
-            == "objective `binary`: the label at row 2 is 0.5; expected 0 or 1")
+            == "objective `binary`: the label at row 3 is 0.5; expected 0 or 1")
         #expect(objectiveErrorMessage { try BinaryLogistic().initialScore(labels: [0, -1]) }
-            == "objective `binary`: the label at row 1 is -1.0; expected 0 or 1")
+            == "objective `binary`: the label at row 2 is -1.0; expected 0 or 1")
         let softmax = try MulticlassSoftmax(classCount: 3)
         #expect(objectiveErrorMessage { try softmax.validate(labels: [0, 3]) }
-            == "objective `multiclass`: the label at row 1 is 3.0; expected a class index in 0..<3")
+            == "objective `multiclass`: the label at row 2 is 3.0; expected a class index in 0..<3")
         #expect(objectiveErrorMessage { try softmax.validate(labels: [1.5]) }
-            == "objective `multiclass`: the label at row 0 is 1.5; expected a class index in 0..<3")
+            == "objective `multiclass`: the label at row 1 is 1.5; expected a class index in 0..<3")
         #expect(objectiveErrorMessage { try softmax.validate(labels: [0, 1, -1]) }
-            == "objective `multiclass`: the label at row 2 is -1.0; expected a class index in 0..<3")
+            == "objective `multiclass`: the label at row 3 is -1.0; expected a class index in 0..<3")
         #expect(objectiveErrorMessage { try PoissonLoss().validate(labels: [1, -2]) }
-            == "objective `poisson`: the label at row 1 is -2.0; expected a value of 0 or more")
+            == "objective `poisson`: the label at row 2 is -2.0; expected a value of 0 or more")
         #expect(objectiveErrorMessage { try PoissonLoss().initialScore(labels: [0, 0, 3], weights: [1, 1, 0]) }
             == "objective `poisson`: every label (of positive weight) is 0, so the mean is 0 and its log is −∞")
     }
@@ -24,18 +24,18 @@ import ApusTrain
     func nonFiniteLabelsAreRejected(name: String) throws {
         let objective = try objective(name)
         #expect(objectiveErrorMessage { try objective.validate(labels: [1, .nan]) }
-            == "objective `\(name)`: the label at row 1 is nan, not a finite number")
+            == "objective `\(name)`: the label at row 2 is nan, not a finite number")
         #expect(objectiveErrorMessage { try objective.initialScore(labels: [0, 1, .infinity]) }
-            == "objective `\(name)`: the label at row 2 is inf, not a finite number")
+            == "objective `\(name)`: the label at row 3 is inf, not a finite number")
         #expect(objectiveErrorMessage { try objective.validate(labels: []) }
             == "objective `\(name)`: no rows to train on")
     }
 
     @Test func badWeightsAndLengths() {
         #expect(objectiveErrorMessage { try SquaredError().validate(labels: [1, 2], weights: [1, -1]) }
-            == "objective `regression`: the weight at row 1 is -1.0; weights must not be negative")
+            == "objective `regression`: the weight at row 2 is -1.0; weights must not be negative")
         #expect(objectiveErrorMessage { try SquaredError().validate(labels: [1, 2], weights: [.nan, 1]) }
-            == "objective `regression`: the weight at row 0 is nan, not a finite number")
+            == "objective `regression`: the weight at row 1 is nan, not a finite number")
         #expect(objectiveErrorMessage { try AbsoluteError().initialScore(labels: [1, 2], weights: [0, 0]) }
             == "objective `regression_l1`: every weight is zero")
         #expect(objectiveErrorMessage { try SquaredError().validate(labels: [1, 2], weights: [1]) }

@@ -110,7 +110,8 @@ extension GBDTParameters {
         let name = name.trimmingSpaces()
         guard let specification = Self.specification(named: name) else {
             let names = Self.specifications.flatMap { [$0.name] + $0.aliases }
-            throw .unknown(name: name, suggestion: closestName(to: name, among: names))
+            let closest = closestName(to: name, among: names)
+            throw .unknown(name: name, suggestion: closest.flatMap { Self.specification(named: $0)?.name })
         }
         try specification.set(&self, value)
     }

@@ -2,7 +2,8 @@ import ApusTable
 
 /// Input a metric cannot score, or an unknown metric name.
 ///
-/// Rows are 0-based positions in the arrays given to the metric.
+/// `row` is a 0-based position in the arrays given to the metric; messages count rows
+/// from 1, as a data file's rows are counted.
 public enum MetricError: Error, Equatable, CustomStringConvertible {
     /// No metric has this name; `suggestion` is the closest registered name, if any.
     case unknownMetric(String, suggestion: String?)
@@ -41,17 +42,17 @@ public enum MetricError: Error, Equatable, CustomStringConvertible {
         case .emptyInput(let metric):
             "metric `\(metric)`: no rows to score"
         case .notFinite(let metric, let what, let row, let value):
-            "metric `\(metric)`: the \(what) at row \(formatCount(row)) is \(value), not a finite number"
+            "metric `\(metric)`: the \(what) at row \(formatCount(row + 1)) is \(value), not a finite number"
         case .negativeWeight(let metric, let row, let value):
-            "metric `\(metric)`: the weight at row \(formatCount(row)) is \(value); weights must not be negative"
+            "metric `\(metric)`: the weight at row \(formatCount(row + 1)) is \(value); weights must not be negative"
         case .zeroTotalWeight(let metric):
             "metric `\(metric)`: every weight is zero"
         case .invalidLabel(let metric, let row, let value, let expected):
-            "metric `\(metric)`: the label at row \(formatCount(row)) is \(value); expected \(expected)"
+            "metric `\(metric)`: the label at row \(formatCount(row + 1)) is \(value); expected \(expected)"
         case .probabilityOutOfRange(let metric, let row, let value):
-            "metric `\(metric)`: the prediction at row \(formatCount(row)) is \(value), not a probability in [0, 1]"
+            "metric `\(metric)`: the prediction at row \(formatCount(row + 1)) is \(value), not a probability in [0, 1]"
         case .nonPositivePrediction(let metric, let row, let value):
-            "metric `\(metric)`: the prediction at row \(formatCount(row)) is \(value); it must be positive"
+            "metric `\(metric)`: the prediction at row \(formatCount(row + 1)) is \(value); it must be positive"
         case .singleClass(let metric, let present):
             "metric `\(metric)` needs both classes, but every label (of positive weight) is \(present == 1 ? "1" : "0")"
         }

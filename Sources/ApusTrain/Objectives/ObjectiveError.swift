@@ -2,7 +2,8 @@ import ApusTable
 
 /// Labels, weights or parameters an objective cannot train on, or an unknown objective.
 ///
-/// Rows are 0-based positions in the arrays given to the objective.
+/// `row` is a 0-based position in the arrays given to the objective; messages count rows
+/// from 1, as a data file's rows are counted.
 public enum ObjectiveError: Error, Equatable, CustomStringConvertible {
     /// No objective has this name; `suggestion` is the closest registered name, if any.
     case unknownObjective(String, suggestion: String?)
@@ -39,13 +40,13 @@ public enum ObjectiveError: Error, Equatable, CustomStringConvertible {
         case .lengthMismatch(let objective, let what, let expected, let found):
             "objective `\(objective)`: expected \(formatCount(expected)) \(what) but found \(formatCount(found))"
         case .notFinite(let objective, let what, let row, let value):
-            "objective `\(objective)`: the \(what) at row \(formatCount(row)) is \(value), not a finite number"
+            "objective `\(objective)`: the \(what) at row \(formatCount(row + 1)) is \(value), not a finite number"
         case .negativeWeight(let objective, let row, let value):
-            "objective `\(objective)`: the weight at row \(formatCount(row)) is \(value); weights must not be negative"
+            "objective `\(objective)`: the weight at row \(formatCount(row + 1)) is \(value); weights must not be negative"
         case .zeroTotalWeight(let objective):
             "objective `\(objective)`: every weight is zero"
         case .invalidLabel(let objective, let row, let value, let expected):
-            "objective `\(objective)`: the label at row \(formatCount(row)) is \(value); expected \(expected)"
+            "objective `\(objective)`: the label at row \(formatCount(row + 1)) is \(value); expected \(expected)"
         case .zeroLabelSum(let objective):
             "objective `\(objective)`: every label (of positive weight) is 0, so the mean is 0 and its log is −∞"
         }
