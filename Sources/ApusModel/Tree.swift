@@ -88,6 +88,8 @@ public struct Tree: Sendable, Equatable {
         if value.isNaN { return flags.contains(.defaultLeft) }
         guard flags.contains(.categorical) else { return value <= threshold[node] }
         guard value >= 0 else { return flags.contains(.unseenLeft) }
+        // Beyond every level set (and beyond `Int`, for infinity): right, as in PackedForest.
+        guard value < 4_294_967_296 else { return false }
         let code = Int(value)
         let word = code >> 5
         guard word < Int(categoryWordCount[node]) else { return false }

@@ -56,7 +56,7 @@ extension TreeEnsemble {
         for row in 0..<rows {
             for score in 0..<k { scores[row * k + score] = baseScore[score] }
         }
-        let treeLimit = min(trees.count, (rounds ?? self.rounds) * k)
+        let treeLimit = min(max(rounds ?? self.rounds, 0), self.rounds) * k
         let featureCount = featureKinds.count
         let threadCount = max(1, min(threads > 0 ? threads : processorCount(), rows / 256))
         let forest = self.forest
