@@ -140,8 +140,7 @@ struct GBDTBehaviourTests {
     func weights() throws {
         let table = try numericTable([("x", [1, 1, 1, 1]), ("y", [0, 0, 0, 4])])
         let data = try TrainingData(table: table, target: "y")
-        var parameters = try tinyParameters(["num_iterations=1", "learning_rate=1"])
-        parameters.objective = data.objective
+        let parameters = try tinyParameters(["num_iterations=1", "learning_rate=1"])
         let model = try GBDTTrainer(parameters: parameters).train(data, weights: [1, 1, 1, 3])
         // Weighted mean: 12 / 6 = 2.
         #expect(model.ensemble.baseScore == [2])

@@ -125,7 +125,7 @@ struct GBDTParameterTests {
     }
 
     @Test("an unknown name suggests the closest; a value out of range names the range")
-    func rejects() {
+    func rejects() throws {
         #expect(errorMessage { try GBDTParameters().setting(["num_leafs=3"]) } == "unknown parameter `num_leafs` (did you mean `num_leaves`?)")
         #expect(errorMessage { try GBDTParameters().setting(["num_leaves=1"]) }
             == "parameter `num_leaves`: `1` is not an integer in 2...131072")
@@ -137,6 +137,7 @@ struct GBDTParameterTests {
             == "parameter `lambda_l2`: `nan` is not a number in [0, ∞)")
         #expect(errorMessage { try GBDTParameters().setting(["objective=softmax2"]) }
             == "parameter `objective`: `softmax2` is not one of binary, multiclass, regression, regression_l1, huber, poisson, quantile")
+        #expect(try GBDTParameters().setting(["objective="]).objective == "")
         #expect(errorMessage { try GBDTParameters().setting(["monotone_constraints=1,2"]) }
             == "parameter `monotone_constraints`: `1,2` is not a comma-separated list of -1, 0 or 1")
         #expect(errorMessage { try GBDTParameters().setting(["num_leaves"]) }

@@ -19,8 +19,6 @@ func train(
     validation: Table? = nil
 ) throws -> Model {
     let data = try TrainingData(table: table, target: target, task: task)
-    var parameters = parameters
-    if parameters.objective == GBDTParameters().objective { parameters.objective = data.objective }
     var check: GBDTTrainer.Validation?
     if let validation {
         let encoded = try data.encode(validation)

@@ -5,7 +5,8 @@
 /// parameter's name, aliases, valid range and documentation once, and parsing, printing,
 /// the command line's help and `docs/parameters.md` all derive from it.
 public struct GBDTParameters: Sendable, Equatable {
-    public var objective = "binary"
+    /// Empty: the objective the target's task implies (``TrainingData/objective``).
+    public var objective = ""
     public var numIterations = 100
     public var learningRate = 0.1
     public var numLeaves = 31
@@ -60,7 +61,7 @@ extension GBDTParameters {
     /// Every parameter, in documentation order.
     public static let specifications: [ParameterSpecification] = [
         .choice("objective", aliases: ["objective_type", "loss"], \.objective, GBDTParameters.objectives,
-                "The loss the trees minimise. Set from the task unless given."),
+                "The loss the trees minimise; by default the task's (binary, multiclass or regression)."),
         .int("num_iterations", aliases: ["num_iteration", "n_iter", "num_tree", "num_trees", "num_round", "num_rounds", "nrounds", "num_boost_round", "n_estimators"],
              \.numIterations, 1...1_000_000, "Boosting rounds (one tree per round, per class for multiclass)."),
         .double("learning_rate", aliases: ["shrinkage_rate", "eta"], \.learningRate, open: 0, 1_000,

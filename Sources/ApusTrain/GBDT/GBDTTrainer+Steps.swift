@@ -4,7 +4,7 @@ import ApusTable
 extension GBDTTrainer {
     /// The objective the parameters name, checked against the data's task.
     static func objective(for data: TrainingData, parameters: GBDTParameters) throws(TrainingError) -> any Objective {
-        let name = parameters.objective
+        let name = parameters.objective.isEmpty ? data.objective : parameters.objective
         let fits: Bool
         switch data.task {
         case .binary: fits = name == "binary"

@@ -20,9 +20,7 @@ public struct RoundReport: Sendable {
 ///
 /// ```swift
 /// let data = try TrainingData(table: table, target: "default")
-/// var parameters = GBDTParameters()
-/// parameters.objective = data.objective
-/// let model = try GBDTTrainer(parameters: parameters).train(data)
+/// let model = try GBDTTrainer(parameters: GBDTParameters()).train(data)
 /// ```
 public struct GBDTTrainer: Sendable {
     public var parameters: GBDTParameters

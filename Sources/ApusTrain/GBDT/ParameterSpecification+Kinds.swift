@@ -63,11 +63,11 @@ extension ParameterSpecification {
     ) -> ParameterSpecification {
         let words = "one of \(choices.joined(separator: ", "))"
         return ParameterSpecification(
-            name: name, aliases: aliases, range: words, summary: summary,
+            name: name, aliases: aliases, range: words + ", or empty for the default", summary: summary,
             get: { $0[keyPath: key] },
             set: { (parameters, text) throws(ParameterError) in
                 let value = text.trimmingSpaces()
-                guard choices.contains(value) else { throw .invalid(name: name, value: text, expected: words) }
+                guard value.isEmpty || choices.contains(value) else { throw .invalid(name: name, value: text, expected: words) }
                 parameters[keyPath: key] = value
             })
     }

@@ -25,7 +25,6 @@ func runGBDTBench(_ arguments: [String]) throws {
     let loadSeconds = now() - loadStart
     let data = try TrainingData(table: train, target: target, task: task)
     var parameters = GBDTParameters()
-    parameters.objective = data.objective
     parameters = try parameters.setting(assignments)
     let rssBefore = statusMegabytes("VmRSS")
     var trainTimes: [Double] = [], predictTimes: [Double] = []
