@@ -8,7 +8,7 @@ struct Apus: ParsableCommand {
         commandName: "apus",
         abstract: "Predictive machine learning you can ship, explain and operate.",
         discussion: "Start with `apus quickstart`.",
-        subcommands: [Quickstart.self, DataCommand.self]
+        subcommands: [Quickstart.self, DataCommand.self, Train.self, Predict.self, Evaluate.self, CV.self, Params.self]
     )
 }
 

@@ -1,12 +1,14 @@
 import ArgumentParser
+import ApusModel
 import ApusService
 import ApusTable
+import ApusTrain
 import Foundation
 
 /// `apus quickstart`: Apus's main job on the embedded demo data.
 struct Quickstart: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate the demo credit data set and inspect it: the first five minutes with Apus."
+        abstract: "Generate demo credit data, inspect it, train a model and score it on held-out rows: the first five minutes with Apus."
     )
 
     @Option(help: "Folder for the demo files.")
@@ -37,15 +39,48 @@ struct Quickstart: ParsableCommand {
 
         let target = SyntheticScenario.credit.targetColumn
         if let stats = inspection.profile[target], let mean = stats.mean {
-            print("The target `\(target)` is 1 for \(NumberFormatting.formatFixed(mean * 100, decimals: 1))% of applications.")
+            print("The target `\(target)` is 1 for \(NumberFormatting.formatFixed(mean * 100, decimals: 1))% of applications.\n")
+        }
+
+        print("3. Holding out 20% of the rows (stratified on `\(target)`) to test on")
+        let table = try CSVReader.read(path: path).table
+        let split = try table.stratifiedSplit(testFraction: 0.2, seed: seed, on: target)
+        let trainPath = (directory as NSString).appendingPathComponent("train.csv")
+        let holdoutPath = (directory as NSString).appendingPathComponent("holdout.csv")
+        try CSVWriter.write(split.train, to: trainPath)
+        try CSVWriter.write(split.test, to: holdoutPath)
+        print("   wrote \(trainPath) (\(formatCount(split.train.rowCount)) rows) and \(holdoutPath) (\(formatCount(split.test.rowCount)) rows)\n")
+
+        print("4. Training gradient-boosted trees on \(trainPath)")
+        print("   (application_date is ignored: a date of record would not generalise to new applications)")
+        let modelPath = (directory as NSString).appendingPathComponent("credit.apus")
+        var request = TrainingRequest(dataPath: trainPath, target: target)
+        request.ignoredColumns = ["application_date"]
+        request.validationFraction = 0.1
+        request.parameterAssignments = ["early_stopping_round=20", "num_iterations=500", "learning_rate=0.05"]
+        let bar = ProgressBar("   training", unit: "rounds")
+        let outcome = try ModelTraining.train(request) { report in
+            bar.update(report.round, of: report.rounds, detail: report.validation.map { "valid \($0.metric) \(formatMetric($0.value))" } ?? "")
+        }
+        bar.finish()
+        try ModelFile.write(outcome.model, to: modelPath)
+        print(Train.summary(outcome, path: modelPath).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n") + "\n")
+
+        print("5. Scoring it on the \(formatCount(split.test.rowCount)) held-out rows")
+        let metrics = try ModelScoring.evaluate(outcome.model, on: try CSVReader.read(path: holdoutPath).table)
+        let width = metrics.map(\.name.count).max() ?? 0
+        for (name, value) in metrics {
+            print("   \(name)\(String(repeating: " ", count: width - name.count))  \(formatMetric(value))")
         }
         print("""
 
         Next:
-          apus data inspect \(path) --json          the same as JSON, with a reusable schema
-          apus data inspect \(path) --stream        bounded memory, for files larger than RAM
-          apus data generate fraud --rows 100000 --out fraud.csv
-          apus --help
+          apus predict \(modelPath) \(holdoutPath) --id age --out predictions.csv
+          apus evaluate \(modelPath) \(holdoutPath) --json
+          apus cv \(trainPath) --target \(target) --folds 5 --ignore application_date
+          apus train \(trainPath) --target \(target) --ignore application_date --param num_leaves=15 --out small.apus
+          apus params                                   every training parameter, with LightGBM's names
+          apus data inspect \(path) --json
         """)
     }
 }

@@ -52,8 +52,8 @@ final class ProgressBar: @unchecked Sendable {
         self.enabled = enabled
     }
 
-    /// Shows `done` of `total`.
-    func update(_ done: Int, of total: Int) {
+    /// Shows `done` of `total`, then `detail` (a current metric, say).
+    func update(_ done: Int, of total: Int, detail: String = "") {
         guard enabled else { return }
         let now = Terminal.now()
         guard now - lastDraw >= 0.1 || done >= total else { return }
@@ -67,7 +67,8 @@ final class ProgressBar: @unchecked Sendable {
         let left = fraction > 0.02 ? elapsed / fraction - elapsed : nil
         let counts = "\(Self.format(Double(done) / scale)) of \(Self.format(Double(total) / scale)) \(unit)"
         let eta = left.map { "  \(Self.clock($0)) left" } ?? ""
-        Terminal.writeError("\r\(label) [\(bar)] \(String(repeating: " ", count: fraction < 0.1 ? 2 : fraction < 1 ? 1 : 0))\(Int(fraction * 100))%  \(counts)\(eta)\u{1B}[K")
+        let extra = detail.isEmpty ? "" : "  \(detail)"
+        Terminal.writeError("\r\(label) [\(bar)] \(String(repeating: " ", count: fraction < 0.1 ? 2 : fraction < 1 ? 1 : 0))\(Int(fraction * 100))%  \(counts)\(extra)\(eta)\u{1B}[K")
     }
 
     /// Clears the line, if anything was drawn.

@@ -9,7 +9,8 @@ struct HelpTests {
     static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("HelpSnapshots")
 
     @Test(arguments: [["--help"], ["quickstart", "--help"], ["data", "--help"], ["data", "inspect", "--help"],
-                      ["data", "generate", "--help"]])
+                      ["data", "generate", "--help"], ["train", "--help"], ["predict", "--help"], ["evaluate", "--help"],
+                      ["cv", "--help"], ["params", "--help"]])
     func helpMatchesTheStoredCopy(arguments: [String]) throws {
         setenv("COLUMNS", "100", 1)
         let run = try CLIRun(arguments)

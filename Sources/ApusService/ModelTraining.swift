@@ -1,0 +1,138 @@
+import ApusModel
+import ApusTable
+import ApusTrain
+import Foundation
+
+/// What `apus train` asks for.
+public struct TrainingRequest: Sendable {
+    /// The CSV file to train on.
+    public var dataPath: String
+    /// The target column.
+    public var target: String
+    public var task: TaskChoice = .auto
+    /// A CSV file to validate on (early stopping, the per-round metric, the summary).
+    public var validationPath: String?
+    /// Or: hold this share of the training rows out to validate on (stratified for classes).
+    public var validationFraction: Double?
+    /// `NAME=VALUE` parameter settings, applied after the parameter file's.
+    public var parameterAssignments: [String] = []
+    /// A JSON object of parameters (`{"num_leaves": 63, "monotone_constraints": [1, 0]}`).
+    public var parameterFile: String?
+    /// Columns that are not features (IDs, dates of record).
+    public var ignoredColumns: [String] = []
+    /// How to read the CSV files.
+    public var readOptions = CSVReadOptions()
+
+    public init(dataPath: String, target: String) {
+        self.dataPath = dataPath
+        self.target = target
+    }
+}
+
+/// What training produced and how it went.
+public struct TrainingOutcome: Sendable {
+    public let model: Model
+    /// Rows trained on and validated on.
+    public let trainingRows: Int
+    public let validationRows: Int
+    /// Every metric of the task on the validation rows (empty without validation).
+    public let validationMetrics: [(name: String, value: Double)]
+    /// Wall-clock seconds of training (binning included, reading the files not).
+    public let seconds: Double
+    /// Text columns left out of the features.
+    public let skippedColumns: [String]
+    /// What the CSV reader noted (columns re-read as categorical, padded rows).
+    public let notes: [String]
+}
+
+/// The training service behind `apus train` (and, later, the HTTP and MCP front ends).
+public enum ModelTraining {
+    /// The parameters of a JSON parameter file and `NAME=VALUE` settings, in that order.
+    ///
+    /// - Throws: An error naming the file, or the parameter and its valid range.
+    public static func parameters(assignments: [String], file: String?) throws -> GBDTParameters {
+        var settings: [String] = []
+        if let file { settings += try fileAssignments(file) }
+        return try GBDTParameters().setting(settings + assignments)
+    }
+
+    /// Reads the data, trains, and scores the validation rows.
+    ///
+    /// - Parameter progress: Called after every boosting round.
+    public static func train(_ request: TrainingRequest, progress: ((RoundReport) -> Void)? = nil) throws -> TrainingOutcome {
+        let parameters = try Self.parameters(assignments: request.parameterAssignments, file: request.parameterFile)
+        let read = try CSVReader.read(path: request.dataPath, options: request.readOptions)
+        var notes = read.report.notes
+        var table = read.table
+        var validationTable: Table?
+        if let path = request.validationPath {
+            var options = request.readOptions
+            options.schema = read.report.schema
+            let validation = try CSVReader.read(path: path, options: options)
+            notes += validation.report.notes.map { "\(path): \($0)" }
+            validationTable = validation.table
+        } else if let fraction = request.validationFraction {
+            // Split after learning the task, so classification keeps the class shares.
+            let task = try TrainingData(table: table, target: request.target, task: request.task,
+                                        ignoring: request.ignoredColumns).task
+            let split = task == .regression
+                ? try table.randomSplit(testFraction: fraction, seed: UInt64(parameters.seed))
+                : try table.stratifiedSplit(testFraction: fraction, seed: UInt64(parameters.seed), on: request.target)
+            table = split.train
+            validationTable = split.test
+        }
+        let data = try TrainingData(table: table, target: request.target, task: request.task, ignoring: request.ignoredColumns)
+        var validation: GBDTTrainer.Validation?
+        if let validationTable {
+            let encoded = try data.encode(validationTable)
+            validation = GBDTTrainer.Validation(features: encoded.features, labels: encoded.labels)
+        }
+        let fileHash = try Fingerprint.sha256(ofFileAt: request.dataPath)
+        let fingerprint = Fingerprint.dataset(fileSHA256: fileHash, schema: read.report.schema)
+        let start = Date()
+        let model = try GBDTTrainer(parameters: parameters).train(
+            data, validation: validation, dataFingerprint: "sha256:" + fingerprint, progress: progress)
+        let seconds = Date().timeIntervalSince(start)
+        var metrics: [(name: String, value: Double)] = []
+        if let validation {
+            let predictions = try model.ensemble.predict(features: validation.features, threads: parameters.numThreads)
+            metrics = try ModelMetrics.evaluate(
+                task: model.task, objective: model.objective, labels: validation.labels, predictions: predictions)
+        }
+        return TrainingOutcome(
+            model: model, trainingRows: data.rowCount, validationRows: validation?.labels.count ?? 0,
+            validationMetrics: metrics, seconds: seconds, skippedColumns: data.skippedColumns, notes: notes)
+    }
+
+    /// The `NAME=VALUE` settings of a JSON parameter file, in key order.
+    static func fileAssignments(_ path: String) throws -> [String] {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw ServiceError("cannot read the parameter file `\(path)`")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any] else {
+            throw ServiceError("\(path): not a JSON object of parameters (like {\"num_leaves\": 63})")
+        }
+        return try object.keys.sorted().map { name in
+            "\(name)=\(try text(of: object[name]!, name: name, file: path))"
+        }
+    }
+
+    private static func text(of value: Any, name: String, file: String) throws -> String {
+        switch value {
+        case let number as NSNumber:
+            return number.stringValue
+        case let string as String:
+            return string
+        case let list as [Any]:
+            return try list.map { try text(of: $0, name: name, file: file) }.joined(separator: ",")
+        default:
+            throw ServiceError("\(file): parameter `\(name)` must be a number, a string or a list")
+        }
+    }
+}
+
+/// An error with a message for the person using a front end.
+public struct ServiceError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import ApusService
+import ApusTable
+import ApusTrain
+
+/// `apus cv`: k-fold cross-validation.
+struct CV: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cv",
+        abstract: "Cross-validate the model's parameters: k folds, each held out once.",
+        discussion: "Classification targets use stratified folds. Prints each metric's mean and standard deviation."
+    )
+
+    @Argument(help: "The CSV file.")
+    var data: String
+
+    @Option(help: "The column to predict.")
+    var target: String
+
+    @Option(help: "Number of folds.")
+    var folds = 5
+
+    @Option(help: "Seed of the fold assignment.")
+    var seed: UInt64 = 0
+
+    @OptionGroup var parameters: ParameterOptions
+
+    @Flag(help: "One JSON object: each metric's mean, std and per-fold values.")
+    var json = false
+
+    @OptionGroup(title: "Reading the CSV file") var csv: CSVOptions
+
+    func validate() throws {
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2, got \(folds)") }
+    }
+
+    func run() throws {
+        let parameters = try ModelTraining.parameters(assignments: self.parameters.assignments, file: self.parameters.parameterFile)
+        var table = try CSVReader.read(path: data, options: try csv.readOptions()).table
+        if !self.parameters.ignoredColumns.isEmpty { table = try table.dropping(columns: self.parameters.ignoredColumns) }
+        let progress = ProgressBar("cross-validating", unit: "folds")
+        let result = try CrossValidation.run(
+            table: table, target: target, task: self.parameters.task, parameters: parameters, folds: folds, seed: seed
+        ) { fold in progress.update(fold, of: folds) }
+        progress.finish()
+        if json {
+            let fields = result.metrics.indices.map { m in
+                let values = result.folds.map { NumberFormatting.shortest($0[m]) }.joined(separator: ",")
+                return "\"\(result.metrics[m])\":{\"mean\":\(NumberFormatting.shortest(result.mean(m))),"
+                    + "\"std\":\(NumberFormatting.shortest(result.standardDeviation(m))),\"folds\":[\(values)]}"
+            }
+            print("{" + fields.joined(separator: ",") + "}")
+            return
+        }
+        print("\(folds)-fold cross-validation\(result.stratified ? " (stratified)" : ""), \(formatCount(table.rowCount)) rows")
+        let width = result.metrics.map(\.count).max() ?? 0
+        for (m, name) in result.metrics.enumerated() {
+            let perFold = result.folds.map { formatMetric($0[m]) }.joined(separator: " ")
+            print("  \(name)\(String(repeating: " ", count: width - name.count))  \(formatMetric(result.mean(m))) ± "
+                + "\(formatMetric(result.standardDeviation(m)))   folds: \(perFold)")
+        }
+    }
+}
+
+/// `apus params`: the learner's parameters, from their one declaration.
+struct Params: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "params",
+        abstract: "List the training parameters: names, aliases, defaults and valid values."
+    )
+
+    @Flag(help: "A Markdown table (docs/parameters.md is made this way).")
+    var markdown = false
+
+    func run() throws {
+        let defaults = GBDTParameters()
+        if markdown {
+            print("| parameter | default | valid values | aliases | what it does |\n|---|---|---|---|---|")
+            for spec in GBDTParameters.specifications {
+                let value = defaults.text(of: spec.name) ?? ""
+                print("| `\(spec.name)` | `\(value.isEmpty ? "\"\"" : value)` | \(spec.range) | "
+                    + "\(spec.aliases.map { "`\($0)`" }.joined(separator: ", ")) | \(spec.summary) |")
+            }
+            return
+        }
+        for spec in GBDTParameters.specifications {
+            let value = defaults.text(of: spec.name) ?? ""
+            print("\(spec.name) = \(value.isEmpty ? "\"\"" : value)")
+            print("    \(spec.summary)")
+            print("    valid: \(spec.range)" + (spec.aliases.isEmpty ? "" : "; also: \(spec.aliases.joined(separator: ", "))"))
+        }
+    }
+}
