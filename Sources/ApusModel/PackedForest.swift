@@ -82,15 +82,31 @@ extension PackedForest {
                                     for row in blockStart..<blockEnd { scores[row &* scoresPerRow &+ scoreOffset] += value }
                                     continue
                                 }
-                                for row in blockStart..<blockEnd {
+                                // Four rows at a time: four independent walks keep the
+                                // core busy while each waits for its next node.
+                                var row = blockStart
+                                while row &+ 4 <= blockEnd {
+                                    let r0 = features + row &* featureCount, r1 = r0 + featureCount
+                                    let r2 = r1 + featureCount, r3 = r2 + featureCount
+                                    var c0 = root, c1 = root, c2 = root, c3 = root
+                                    while (c0 & c1 & c2 & c3) >= 0 {
+                                        if c0 >= 0 { c0 = Self.step(c0, r0, nodes, words) }
+                                        if c1 >= 0 { c1 = Self.step(c1, r1, nodes, words) }
+                                        if c2 >= 0 { c2 = Self.step(c2, r2, nodes, words) }
+                                        if c3 >= 0 { c3 = Self.step(c3, r3, nodes, words) }
+                                    }
+                                    scores[row &* scoresPerRow &+ scoreOffset] += leafValues[Int(~c0)]
+                                    scores[(row &+ 1) &* scoresPerRow &+ scoreOffset] += leafValues[Int(~c1)]
+                                    scores[(row &+ 2) &* scoresPerRow &+ scoreOffset] += leafValues[Int(~c2)]
+                                    scores[(row &+ 3) &* scoresPerRow &+ scoreOffset] += leafValues[Int(~c3)]
+                                    row &+= 4
+                                }
+                                while row < blockEnd {
                                     let rowValues = features + row &* featureCount
                                     var child = root
-                                    repeat {
-                                        let node = nodes[Int(child)]
-                                        let value = rowValues[Int(node.feature)]
-                                        child = Self.goesLeft(node, value: value, words: words) ? node.left : node.right
-                                    } while child >= 0
+                                    repeat { child = Self.step(child, rowValues, nodes, words) } while child >= 0
                                     scores[row &* scoresPerRow &+ scoreOffset] += leafValues[Int(~child)]
+                                    row &+= 1
                                 }
                             }
                             blockStart = blockEnd
@@ -99,6 +115,15 @@ extension PackedForest {
                 }
             }
         }
+    }
+
+    /// The child a row at internal node `child` goes to.
+    @inline(__always)
+    static func step(
+        _ child: Int32, _ rowValues: UnsafePointer<Double>, _ nodes: UnsafePointer<Node>, _ words: UnsafePointer<UInt32>?
+    ) -> Int32 {
+        let node = nodes[Int(child)]
+        return goesLeft(node, value: rowValues[Int(node.feature)], words: words) ? node.left : node.right
     }
 
     @inline(__always)

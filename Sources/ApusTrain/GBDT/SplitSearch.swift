@@ -38,8 +38,14 @@ struct HistogramBin: Sendable {
     /// The bin as sums, with its row count estimated as `hessian × countFactor`.
     @inline(__always)
     func sums(countFactor: Double) -> GradientSums {
-        GradientSums(gradient: gradient, hessian: hessian, count: Int((hessian * countFactor).rounded()))
+        GradientSums(gradient: gradient, hessian: hessian, count: estimatedCount(hessian, countFactor))
     }
+}
+
+/// A row count estimated from a hessian sum (rounded; hessians are not negative).
+@inline(__always)
+func estimatedCount(_ hessian: Double, _ countFactor: Double) -> Int {
+    Int(hessian * countFactor + 0.5)
 }
 
 /// A set of bins (up to 256), as four words.
@@ -170,6 +176,10 @@ extension SplitRules {
         let countFactor = total.hessian > 0 ? Double(total.count) / total.hessian : 0
         let missing = histogram[0].sums(countFactor: countFactor)
         guard binCount > 2 || (binCount == 2 && missing.count > 0) else { return best }
+        if lambdaL1 == 0 && monotone == 0 && bounds.lower == -.infinity && bounds.upper == .infinity {
+            return bestUnconstrainedSplit(histogram, binCount: binCount, total: total, missing: missing,
+                                          countFactor: countFactor, feature: feature)
+        }
         let parentOutput = output(total, l2: lambdaL2, lower: bounds.lower, upper: bounds.upper)
         let parentGain = gain(total, l2: lambdaL2, output: parentOutput)
         var left = GradientSums()
@@ -190,6 +200,90 @@ extension SplitRules {
             best.defaultLeft = best.left.count >= best.right.count
         }
         return best
+    }
+
+    /// ``bestNumericSplit(_:binCount:total:bounds:monotone:feature:)`` without L1 or
+    /// output bounds, where a side's gain is G²/(H + λ₂): the common case, kept to a few
+    /// arithmetic operations per threshold.
+    private func bestUnconstrainedSplit(
+        _ histogram: UnsafePointer<HistogramBin>, binCount: Int, total: GradientSums, missing: GradientSums,
+        countFactor: Double, feature: Int
+    ) -> SplitCandidate {
+        let l2 = lambdaL2, minData = minDataInLeaf, minHessian = minSumHessianInLeaf
+        let parentGain = total.gradient * total.gradient / (total.hessian + l2)
+        var bestGain = parentGain + minGainToSplit
+        var bestThreshold = 0, bestMissingLeft = false
+        var leftGradient = 0.0, leftHessian = 0.0
+        let hasMissing = missing.count > 0
+        if !hasMissing && countFactor > 0 {
+            // Both sides' row counts and hessians are in range exactly when the left
+            // hessian is: count ≥ n ⇔ hessian × factor + 0.5 ≥ n. So the loop compares
+            // hessians only; the left hessian grows, so once it is too large, stop.
+            let low = max(minHessian, (Double(minData) - 0.5) / countFactor)
+            let highCount = (Double(total.count - minData) + 0.5) / countFactor
+            let highHessian = total.hessian - minHessian
+            for threshold in 1..<binCount {
+                leftGradient += histogram[threshold].gradient
+                leftHessian += histogram[threshold].hessian
+                if leftHessian < low { continue }
+                if leftHessian >= highCount || leftHessian > highHessian { break }
+                let rightGradient = total.gradient - leftGradient, rightHessian = total.hessian - leftHessian
+                let gain = leftGradient * leftGradient / (leftHessian + l2) + rightGradient * rightGradient / (rightHessian + l2)
+                if gain > bestGain {
+                    bestGain = gain
+                    bestThreshold = threshold
+                }
+            }
+        } else {
+            for threshold in 1..<binCount {
+                leftGradient += histogram[threshold].gradient
+                leftHessian += histogram[threshold].hessian
+                // Missing rows right (the only option at the last bin: values left, missing right).
+                let leftCount = estimatedCount(leftHessian, countFactor)
+                let rightCount = total.count - leftCount
+                if rightCount - missing.count < minData && (!hasMissing || rightCount < minData) { break }
+                if leftCount >= minData && leftHessian >= minHessian {
+                    let rightGradient = total.gradient - leftGradient, rightHessian = total.hessian - leftHessian
+                    if rightCount >= minData && rightHessian >= minHessian {
+                        let gain = leftGradient * leftGradient / (leftHessian + l2) + rightGradient * rightGradient / (rightHessian + l2)
+                        if gain > bestGain {
+                            bestGain = gain
+                            bestThreshold = threshold
+                            bestMissingLeft = false
+                        }
+                    }
+                }
+                guard hasMissing && threshold < binCount - 1 else { continue }
+                let withGradient = leftGradient + missing.gradient, withHessian = leftHessian + missing.hessian
+                let withCount = leftCount + missing.count
+                let rightGradient = total.gradient - withGradient, rightHessian = total.hessian - withHessian
+                if withCount >= minData && withHessian >= minHessian && total.count - withCount >= minData && rightHessian >= minHessian {
+                    let gain = withGradient * withGradient / (withHessian + l2) + rightGradient * rightGradient / (rightHessian + l2)
+                    if gain > bestGain {
+                        bestGain = gain
+                        bestThreshold = threshold
+                        bestMissingLeft = true
+                    }
+                }
+            }
+        }
+        guard bestThreshold > 0 else { return SplitCandidate() }
+        var left = GradientSums()
+        for bin in 1...bestThreshold {
+            left.gradient += histogram[bin].gradient
+            left.hessian += histogram[bin].hessian
+        }
+        if bestMissingLeft {
+            left.gradient += missing.gradient
+            left.hessian += missing.hessian
+        }
+        left.count = estimatedCount(left.hessian, countFactor)
+        let right = total - left
+        return SplitCandidate(
+            gain: bestGain - parentGain, feature: feature, isCategorical: false, thresholdBin: bestThreshold,
+            leftBins: BinSet(), defaultLeft: hasMissing ? bestMissingLeft : left.count >= right.count,
+            left: left, right: right, leftOutput: -left.gradient / (left.hessian + l2),
+            rightOutput: -right.gradient / (right.hessian + l2))
     }
 
     @inline(__always)
