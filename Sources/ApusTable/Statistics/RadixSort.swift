@@ -1,11 +1,11 @@
 /// Sorting of `Double`s by their bits (least-significant-digit radix sort, 8 passes of 8
 /// bits, passes whose byte is the same in every key skipped): several times faster than a
 /// comparison sort on the million-value columns that profiles sort.
-enum RadixSort {
+public enum RadixSort {
     /// Sorts `values` ascending.
     /// - Precondition: no NaN (profiles sort only the present values). `-0` sorts before `+0`.
     /// - Complexity: O(n) time, O(n) extra memory.
-    static func sort(_ values: inout [Double]) {
+    public static func sort(_ values: inout [Double]) {
         let count = values.count
         guard count >= 512 else { values.sort(); return }
         var keys = [UInt64](unsafeUninitializedCapacity: count) { keys, initialized in

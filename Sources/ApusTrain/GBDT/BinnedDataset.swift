@@ -47,7 +47,7 @@ struct BinnedDataset: Sendable {
                         for value in values where !value.isNaN { sample.append(value) }
                     }
                 }
-                sample.sort()
+                RadixSort.sort(&sample)
                 return .numeric(sortedSample: sample, maxBin: parameters.maxBin, minDataInBin: parameters.minDataInBin)
             case .categorical(let codes, let levels):
                 var counts = [Int](repeating: 0, count: levels.count)

@@ -51,6 +51,7 @@ final class TreeLearner {
     private(set) var rows: [UInt32]
     private var rowCount: Int
     private var scratch: [UInt32]
+    private var rightScratch: [UInt32]
     /// The gradients of a leaf's rows, in the order of `rows`.
     private var orderedPairs: [GradientPair]
     /// One flat histogram (`data.totalBins` bins) per leaf slot.
@@ -70,6 +71,7 @@ final class TreeLearner {
         rows = (0..<data.rows).map { UInt32($0) }
         rowCount = data.rows
         scratch = [UInt32](repeating: 0, count: data.rows)
+        rightScratch = scratch
         orderedPairs = [GradientPair](repeating: GradientPair(gradient: 0, hessian: 0), count: data.rows)
         histograms = [HistogramBin](repeating: HistogramBin(), count: max(1, parameters.numLeaves) * data.totalBins)
         featureUsed = [Bool](repeating: false, count: data.featureCount)
@@ -302,26 +304,68 @@ final class TreeLearner {
     }
 
     /// Stable-partitions the leaf's rows: those going left first. Returns the left count.
+    ///
+    /// Large leaves are cut into chunks of a fixed size, partitioned in parallel, then
+    /// gathered: the result is the same whatever the thread count.
     private func partition(begin: Int, count: Int, split: BinnedSplit) -> Int {
-        var leftCount = 0, rightCount = 0
         let (column, stride) = data.lane(split.feature)
-        do {
-            rows.withUnsafeMutableBufferPointer { rows in
-                scratch.withUnsafeMutableBufferPointer { scratch in
-                    for index in begin..<begin + count {
-                        let row = rows[index]
-                        if split.goesLeft(column[Int(row) &* stride]) {
-                            rows[begin + leftCount] = row
-                            leftCount += 1
-                        } else {
-                            scratch[rightCount] = row
-                            rightCount += 1
-                        }
+        let chunkRows = 32_768
+        let chunks = (count + chunkRows - 1) / chunkRows
+        var leftCounts = [Int](repeating: 0, count: chunks)
+        rows.withUnsafeMutableBufferPointer { rows in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                rightScratch.withUnsafeMutableBufferPointer { rightScratch in
+                    leftCounts.withUnsafeMutableBufferPointer { leftCounts in
+                        let job = PartitionJob(
+                            column: column, stride: stride, rows: rows.baseAddress! + begin, left: scratch.baseAddress!,
+                            right: rightScratch.baseAddress!, leftCounts: leftCounts.baseAddress!, count: count, chunkRows: chunkRows)
+                        ParallelLoop.forEach(count: chunks, threads: threads) { job.split(chunk: $0, by: split) }
+                        let leftTotal = leftCounts.reduce(0, +)
+                        ParallelLoop.forEach(count: chunks, threads: threads) { job.gather(chunk: $0, leftTotal: leftTotal) }
                     }
-                    for index in 0..<rightCount { rows[begin + leftCount + index] = scratch[index] }
                 }
             }
         }
-        return leftCount
+        return leftCounts.reduce(0, +)
+    }
+}
+
+/// The shared state of a parallel partition: each chunk of a leaf's rows is split into
+/// its left and right rows (kept in order, at the chunk's own offsets in two scratch
+/// arrays), then copied to its place: all left rows first, chunk by chunk, then all right.
+private struct PartitionJob: @unchecked Sendable {
+    let column: UnsafePointer<UInt8>
+    let stride: Int
+    let rows: UnsafeMutablePointer<UInt32>
+    let left: UnsafeMutablePointer<UInt32>
+    let right: UnsafeMutablePointer<UInt32>
+    let leftCounts: UnsafeMutablePointer<Int>
+    let count: Int
+    let chunkRows: Int
+
+    func split(chunk: Int, by split: BinnedSplit) {
+        let start = chunk * chunkRows, end = min(count, start + chunkRows)
+        var leftCount = 0, rightCount = 0
+        for index in start..<end {
+            let row = rows[index]
+            if split.goesLeft(column[Int(row) &* stride]) {
+                left[start + leftCount] = row
+                leftCount += 1
+            } else {
+                right[start + rightCount] = row
+                rightCount += 1
+            }
+        }
+        leftCounts[chunk] = leftCount
+    }
+
+    func gather(chunk: Int, leftTotal: Int) {
+        let start = chunk * chunkRows, end = min(count, start + chunkRows)
+        var leftBefore = 0
+        for earlier in 0..<chunk { leftBefore += leftCounts[earlier] }
+        let rightBefore = start - leftBefore
+        let leftCount = leftCounts[chunk], rightCount = end - start - leftCount
+        (rows + leftBefore).update(from: left + start, count: leftCount)
+        (rows + leftTotal + rightBefore).update(from: right + start, count: rightCount)
     }
 }

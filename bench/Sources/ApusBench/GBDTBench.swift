@@ -13,8 +13,8 @@ func runGBDTBench(_ arguments: [String]) throws {
         arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
     }
     let target = option("--target") ?? "label"
-    let task = TaskChoice(rawValue: option("--task") ?? "auto") ?? .auto
-    let repeats = Int(option("--repeat") ?? "1") ?? 1
+    guard let task = TaskChoice(rawValue: option("--task") ?? "auto") else { throw BenchError("unknown --task \(option("--task")!)") }
+    guard let repeats = Int(option("--repeat") ?? "1"), repeats >= 1 else { throw BenchError("--repeat must be a positive integer") }
     var assignments: [String] = []
     for (index, argument) in arguments.enumerated() where argument == "--param" && index + 1 < arguments.count {
         assignments.append(arguments[index + 1])
@@ -35,11 +35,12 @@ func runGBDTBench(_ arguments: [String]) throws {
         let start = now()
         model = try GBDTTrainer(parameters: parameters).train(data)
         trainTimes.append(now() - start)
+        // Timed: encoding the test table into the feature matrix, and predicting it.
         let predictStart = now()
-        let encoded = try data.encode(test)
-        predictions = try model!.ensemble.predict(features: encoded.features, threads: parameters.numThreads)
+        let features = try model!.schema.encode(table: test)
+        predictions = try model!.ensemble.predict(features: features, threads: parameters.numThreads)
         predictTimes.append(now() - predictStart)
-        labels = encoded.labels
+        labels = try data.encode(test).labels
     }
     var metrics: [String: Double] = [:]
     switch data.task {
@@ -60,4 +61,9 @@ func runGBDTBench(_ arguments: [String]) throws {
     "train_s_all":\(trainTimes),"predict_s_all":\(predictTimes),"trees":\(model!.ensemble.trees.count),\
     \(metricText),"rss_before_train_mb":\(rssBefore),"peak_rss_mb":\(peakResidentMegabytes())}
     """)
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
