@@ -312,6 +312,12 @@ final class TreeLearner {
         let chunkRows = 32_768
         let chunks = (count + chunkRows - 1) / chunkRows
         var leftCounts = [Int](repeating: 0, count: chunks)
+        // 1 for each bin that goes left: numeric, categorical and missing alike.
+        let sides = (0..<BinnedDataset.binsPerFeature).map { UInt8(split.goesLeft(UInt8($0)) ? 1 : 0) }
+        let sideTable = UnsafeMutablePointer<UInt8>.allocate(capacity: sides.count)
+        defer { sideTable.deallocate() }
+        sideTable.initialize(from: sides, count: sides.count)
+        let table = UnsafeSendable(sideTable)
         rows.withUnsafeMutableBufferPointer { rows in
             scratch.withUnsafeMutableBufferPointer { scratch in
                 rightScratch.withUnsafeMutableBufferPointer { rightScratch in
@@ -319,7 +325,7 @@ final class TreeLearner {
                         let job = PartitionJob(
                             column: column, stride: stride, rows: rows.baseAddress! + begin, left: scratch.baseAddress!,
                             right: rightScratch.baseAddress!, leftCounts: leftCounts.baseAddress!, count: count, chunkRows: chunkRows)
-                        ParallelLoop.forEach(count: chunks, threads: threads) { job.split(chunk: $0, by: split) }
+                        ParallelLoop.forEach(count: chunks, threads: threads) { job.split(chunk: $0, by: table.pointer) }
                         let leftTotal = leftCounts.reduce(0, +)
                         ParallelLoop.forEach(count: chunks, threads: threads) { job.gather(chunk: $0, leftTotal: leftTotal) }
                     }
@@ -343,18 +349,19 @@ private struct PartitionJob: @unchecked Sendable {
     let count: Int
     let chunkRows: Int
 
-    func split(chunk: Int, by split: BinnedSplit) {
+    /// Splits one chunk without branching on the data: every row is written to both
+    /// sides and only the side it belongs to advances.
+    func split(chunk: Int, by table: UnsafePointer<UInt8>) {
         let start = chunk * chunkRows, end = min(count, start + chunkRows)
         var leftCount = 0, rightCount = 0
+        let left = self.left + start, right = self.right + start
         for index in start..<end {
             let row = rows[index]
-            if split.goesLeft(column[Int(row) &* stride]) {
-                left[start + leftCount] = row
-                leftCount += 1
-            } else {
-                right[start + rightCount] = row
-                rightCount += 1
-            }
+            let goesLeft = Int(table[Int(column[Int(row) &* stride])])
+            left[leftCount] = row
+            right[rightCount] = row
+            leftCount &+= goesLeft
+            rightCount &+= 1 &- goesLeft
         }
         leftCounts[chunk] = leftCount
     }
