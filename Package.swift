@@ -25,8 +25,10 @@ let package = Package(
         .target(name: "ApusModel"),
         // The services every front end calls (for now: inspecting a data file, JSON).
         .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain"]),
+        // One inline C function: a cache prefetch for the histogram loop (Swift has none).
+        .target(name: "CPrefetch"),
         // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
-        .target(name: "ApusTrain", dependencies: ["ApusTable", "ApusModel"]),
+        .target(name: "ApusTrain", dependencies: ["ApusTable", "ApusModel", "CPrefetch"]),
         // The command-line tool: a thin shell over the libraries.
         .executableTarget(
             name: "apus",

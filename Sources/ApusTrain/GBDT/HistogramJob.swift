@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// A training row's gradient and hessian, as the histogram pass reads them: single
 /// precision halves the bytes read per row (LightGBM does the same); sums are double.
 struct GradientPair: Sendable {
@@ -34,7 +36,15 @@ struct HistogramJob: @unchecked Sendable {
                 add(word: words[index], pair: pairs[index], into: histogram)
             }
         } else {
-            for index in 0..<count {
+            // The leaf's rows are scattered: fetch the bins of a row some way ahead, so
+            // its cache miss overlaps the work on the rows before it.
+            let ahead = 32
+            let prefetched = max(0, count - ahead)
+            for index in 0..<prefetched {
+                apus_prefetch(words + Int(rows[index &+ ahead]))
+                add(word: words[Int(rows[index])], pair: pairs[index], into: histogram)
+            }
+            for index in prefetched..<count {
                 add(word: words[Int(rows[index])], pair: pairs[index], into: histogram)
             }
         }

@@ -1,3 +1,4 @@
+import CPrefetch
 import ApusModel
 
 /// A split in bin terms, to route training rows.
@@ -233,7 +234,13 @@ final class TreeLearner {
         let totalBins = data.totalBins
         rows.withUnsafeBufferPointer { rows in
             orderedPairs.withUnsafeMutableBufferPointer { pairs in
+                let prefetchEnd = max(0, count - 32)
                 for index in 0..<count {
+                    if index < prefetchEnd {
+                        let ahead = Int(rows[begin + index &+ 32])
+                        apus_prefetch(gradients.baseAddress! + ahead)
+                        apus_prefetch(hessians.baseAddress! + ahead)
+                    }
                     let row = Int(rows[begin + index])
                     pairs[index] = GradientPair(gradient: Float(gradients[row]), hessian: Float(hessians[row]))
                 }
@@ -355,7 +362,9 @@ private struct PartitionJob: @unchecked Sendable {
         let start = chunk * chunkRows, end = min(count, start + chunkRows)
         var leftCount = 0, rightCount = 0
         let left = self.left + start, right = self.right + start
+        let prefetchEnd = max(start, end - 32)
         for index in start..<end {
+            if index < prefetchEnd { apus_prefetch(column + Int(rows[index &+ 32]) &* stride) }
             let row = rows[index]
             let goesLeft = Int(table[Int(column[Int(row) &* stride])])
             left[leftCount] = row
