@@ -18,6 +18,8 @@ struct PackedForest: Sendable {
     let words: [UInt32]
     /// Each tree's root, encoded as a child.
     let roots: [Int32]
+    /// Whether any node splits a categorical feature (else the numeric-only walk is used).
+    let hasCategorical: Bool
 
     init(trees: [Tree]) {
         var nodes: [Node] = []
@@ -46,6 +48,7 @@ struct PackedForest: Sendable {
         self.leafValues = leafValues
         self.words = words
         self.roots = roots
+        self.hasCategorical = nodes.contains { $0.flags & 2 != 0 }
     }
 }
 
@@ -71,6 +74,9 @@ extension PackedForest {
                         let nodes = nodes.baseAddress!, leafValues = leafValues.baseAddress!
                         let words = words.baseAddress
                         let blockRows = 64
+                        let numericOnly = !hasCategorical
+                        let leaves = UnsafeMutablePointer<Int32>.allocate(capacity: Self.lanes)
+                        defer { leaves.deallocate() }
                         var blockStart = 0
                         while blockStart < rows {
                             let blockEnd = min(rows, blockStart + blockRows)
@@ -82,24 +88,18 @@ extension PackedForest {
                                     for row in blockStart..<blockEnd { scores[row &* scoresPerRow &+ scoreOffset] += value }
                                     continue
                                 }
-                                // Four rows at a time: four independent walks keep the
-                                // core busy while each waits for its next node.
+                                // Eight rows at a time on numeric forests: eight independent
+                                // walks keep the core busy while each waits for its next node.
                                 var row = blockStart
-                                while row &+ 4 <= blockEnd {
-                                    let r0 = features + row &* featureCount, r1 = r0 + featureCount
-                                    let r2 = r1 + featureCount, r3 = r2 + featureCount
-                                    var c0 = root, c1 = root, c2 = root, c3 = root
-                                    while (c0 & c1 & c2 & c3) >= 0 {
-                                        if c0 >= 0 { c0 = Self.step(c0, r0, nodes, words) }
-                                        if c1 >= 0 { c1 = Self.step(c1, r1, nodes, words) }
-                                        if c2 >= 0 { c2 = Self.step(c2, r2, nodes, words) }
-                                        if c3 >= 0 { c3 = Self.step(c3, r3, nodes, words) }
+                                if numericOnly {
+                                    while row &+ Self.lanes <= blockEnd {
+                                        Self.walkNumeric(root: root, rows: features + row &* featureCount,
+                                                         featureCount: featureCount, nodes: nodes, leaves: leaves)
+                                        for lane in 0..<Self.lanes {
+                                            scores[(row &+ lane) &* scoresPerRow &+ scoreOffset] += leafValues[Int(~leaves[lane])]
+                                        }
+                                        row &+= Self.lanes
                                     }
-                                    scores[row &* scoresPerRow &+ scoreOffset] += leafValues[Int(~c0)]
-                                    scores[(row &+ 1) &* scoresPerRow &+ scoreOffset] += leafValues[Int(~c1)]
-                                    scores[(row &+ 2) &* scoresPerRow &+ scoreOffset] += leafValues[Int(~c2)]
-                                    scores[(row &+ 3) &* scoresPerRow &+ scoreOffset] += leafValues[Int(~c3)]
-                                    row &+= 4
                                 }
                                 while row < blockEnd {
                                     let rowValues = features + row &* featureCount
@@ -115,6 +115,45 @@ extension PackedForest {
                 }
             }
         }
+    }
+
+    /// Rows walked together by ``walkNumeric(root:rows:featureCount:nodes:leaves:)``.
+    static let lanes = 8
+
+    /// Walks `lanes` consecutive feature-matrix rows down one numeric tree together, one
+    /// level per step for all of them (a finished walk steps from node 0 and keeps its
+    /// leaf), and writes each row's leaf (as `~leaf`) to `leaves`.
+    @inline(__always)
+    static func walkNumeric(
+        root: Int32, rows: UnsafePointer<Double>, featureCount: Int, nodes: UnsafePointer<Node>,
+        leaves: UnsafeMutablePointer<Int32>
+    ) {
+        for lane in 0..<lanes { leaves[lane] = root }
+        var active = true
+        while active {
+            var all: Int32 = -1
+            for lane in 0..<lanes {
+                let child = leaves[lane]
+                let next = numericStep(max(child, 0), rows + lane &* featureCount, nodes)
+                let kept = child < 0 ? child : next
+                leaves[lane] = kept
+                all &= kept
+            }
+            active = all >= 0
+        }
+    }
+
+    /// The child a row at numeric node `child` goes to, without branching on the row's
+    /// value: left when `value <= threshold`, or when it is NaN and missing goes left.
+    @inline(__always)
+    static func numericStep(_ child: Int32, _ rowValues: UnsafePointer<Double>, _ nodes: UnsafePointer<Node>) -> Int32 {
+        let node = nodes[Int(child)]
+        let value = rowValues[Int(node.feature)]
+        let below: UInt32 = value <= node.threshold ? 1 : 0
+        let missing: UInt32 = value.isNaN ? 1 : 0
+        let left = below | (missing & node.flags)
+        // right + (left − right) × bit, as integer arithmetic: no branch to mispredict.
+        return node.right &+ (node.left &- node.right) &* Int32(bitPattern: left & 1)
     }
 
     /// The child a row at internal node `child` goes to.
