@@ -96,36 +96,79 @@ extension GBDTTrainer {
         }
     }
 
-    /// Adds the tree's (shrunk) leaf values to the training scores of class `c`: rows in
-    /// the bag by their leaf ranges, rows out of it by routing their bins.
-    func updateScores(
-        _ scores: inout [Double], k: Int, c: Int, grown: GrownTree, learner: TreeLearner, inBag: [Bool]?, binned: BinnedDataset
+    /// Every row's gradients and hessians (`rows × k`), in parallel over fixed blocks of
+    /// rows (each row's values depend on that row alone).
+    static func computeGradients(
+        _ objective: any Objective, labels: [Double], scores: [Double], weights: [Double]?,
+        gradients: inout [Double], hessians: inout [Double], threads: Int
     ) {
-        let tree = grown.tree
-        for leaf in 0..<tree.leafCount {
-            let value = tree.leafValue[leaf], range = grown.leafRanges[leaf]
-            for index in range.begin..<range.begin + range.count {
-                scores[Int(learner.rows[index]) * k + c] += value
-            }
-        }
-        guard let inBag, tree.internalNodeCount > 0 else {
-            if let inBag, tree.internalNodeCount == 0 {
-                for row in 0..<binned.rows where !inBag[row] { scores[row * k + c] += tree.leafValue[0] }
-            }
-            return
-        }
-        let lanes = (0..<binned.featureCount).map { binned.lane($0) }
-        do {
-            for row in 0..<binned.rows where !inBag[row] {
-                var node: Int32 = 0
-                while node >= 0 {
-                    let split = grown.splits[Int(node)]
-                    let lane = lanes[split.feature]
-                    let bin = lane.start[row * lane.stride]
-                    node = split.goesLeft(bin) ? tree.leftChild[Int(node)] : tree.rightChild[Int(node)]
+        let k = objective.scoresPerRow, rows = labels.count
+        let blockRows = TreeLearner.blockRows
+        withBuffers(labels, weights) { labels, weights in
+            scores.withUnsafeBufferPointer { scores in
+                gradients.withUnsafeMutableBufferPointer { g in
+                    hessians.withUnsafeMutableBufferPointer { h in
+                        let input = GradientInput(labels: labels, scores: scores, weights: weights)
+                        let output = GradientOutput(gradients: g, hessians: h)
+                        ParallelLoop.forEach(count: (rows + blockRows - 1) / blockRows, threads: threads) { block in
+                            let range = block * blockRows ..< min(rows, (block + 1) * blockRows)
+                            let scaled = range.lowerBound * k ..< range.upperBound * k
+                            objective.gradients(
+                                labels: UnsafeBufferPointer(rebasing: input.labels[range]),
+                                scores: UnsafeBufferPointer(rebasing: input.scores[scaled]),
+                                weights: input.weights.map { UnsafeBufferPointer(rebasing: $0[range]) },
+                                gradients: UnsafeMutableBufferPointer(rebasing: output.gradients[scaled]),
+                                hessians: UnsafeMutableBufferPointer(rebasing: output.hessians[scaled]))
+                        }
+                    }
                 }
-                scores[row * k + c] += tree.leafValue[Int(~node)]
             }
         }
     }
+
+    /// Adds the tree's (shrunk) leaf values to the training scores of class `c`: rows in
+    /// the bag by their leaf ranges (in parallel over leaves, whose rows are disjoint),
+    /// rows out of it by routing their bins.
+    func updateScores(
+        _ scores: inout [Double], k: Int, c: Int, grown: GrownTree, learner: TreeLearner, inBag: [Bool]?, binned: BinnedDataset
+    ) {
+        let tree = grown.tree, threads = learner.threads
+        scores.withUnsafeMutableBufferPointer { scores in
+            learner.rows.withUnsafeBufferPointer { rows in
+                let target = UnsafeSendable(scores.baseAddress!)
+                let source = UnsafeSendable(UnsafeMutablePointer(mutating: rows.baseAddress!))
+                ParallelLoop.forEach(count: tree.leafCount, threads: threads) { leaf in
+                    let value = tree.leafValue[leaf], range = grown.leafRanges[leaf]
+                    for index in range.begin..<range.begin + range.count {
+                        target.pointer[Int(source.pointer[index]) &* k &+ c] += value
+                    }
+                }
+            }
+        }
+        guard let inBag else { return }
+        let lanes = (0..<binned.featureCount).map { binned.lane($0) }
+        for row in 0..<binned.rows where !inBag[row] {
+            var node: Int32 = tree.internalNodeCount == 0 ? ~0 : 0
+            while node >= 0 {
+                let split = grown.splits[Int(node)]
+                let lane = lanes[split.feature]
+                let bin = lane.start[row * lane.stride]
+                node = split.goesLeft(bin) ? tree.leftChild[Int(node)] : tree.rightChild[Int(node)]
+            }
+            scores[row * k + c] += tree.leafValue[Int(~node)]
+        }
+    }
+}
+
+/// An objective's inputs, shared read-only by the blocks of a parallel gradient pass.
+private struct GradientInput: @unchecked Sendable {
+    let labels: UnsafeBufferPointer<Double>
+    let scores: UnsafeBufferPointer<Double>
+    let weights: UnsafeBufferPointer<Double>?
+}
+
+/// An objective's outputs; each block writes its own rows.
+private struct GradientOutput: @unchecked Sendable {
+    let gradients: UnsafeMutableBufferPointer<Double>
+    let hessians: UnsafeMutableBufferPointer<Double>
 }

@@ -92,8 +92,6 @@ public struct GBDTTrainer: Sendable {
 
         var gradients = [Double](repeating: 0, count: rows * k)
         var hessians = gradients
-        var classGradients = k > 1 ? [Double](repeating: 0, count: rows) : []
-        var classHessians = classGradients
         var trees: [Tree] = []
         var history: [Double] = []
         var bestRound = 0
@@ -113,27 +111,15 @@ public struct GBDTTrainer: Sendable {
                 }
                 learner.setBag(bag)
             }
-            withBuffers(data.labels, weights) { labels, weights in
-                scores.withUnsafeBufferPointer { scores in
-                    gradients.withUnsafeMutableBufferPointer { g in
-                        hessians.withUnsafeMutableBufferPointer { h in
-                            objective.gradients(labels: labels, scores: scores, weights: weights, gradients: g, hessians: h)
-                        }
-                    }
-                }
-            }
+            Self.computeGradients(objective, labels: data.labels, scores: scores, weights: weights,
+                                  gradients: &gradients, hessians: &hessians, threads: threads)
             var roundTrees: [Tree] = []
             for c in 0..<k {
                 let features = Self.featureSubset(allFeatures, fraction: parameters.featureFraction, random: &featureRandom)
-                if k > 1 {
-                    for row in 0..<rows {
-                        classGradients[row] = gradients[row * k + c]
-                        classHessians[row] = hessians[row * k + c]
-                    }
-                }
-                var grown = (k > 1 ? classGradients : gradients).withUnsafeBufferPointer { g in
-                    (k > 1 ? classHessians : hessians).withUnsafeBufferPointer { h in
-                        learner.grow(gradients: g, hessians: h, features: features)
+                var grown = gradients.withUnsafeBufferPointer { g in
+                    hessians.withUnsafeBufferPointer { h in
+                        learner.grow(gradients: GradientView(gradients: g.baseAddress! + c, hessians: h.baseAddress! + c, stride: k),
+                                     features: features)
                     }
                 }
                 if let quantile = objective.leafRenewalQuantile {

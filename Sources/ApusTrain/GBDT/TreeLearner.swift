@@ -80,6 +80,10 @@ final class TreeLearner {
         secondCandidates = candidates
     }
 
+    /// Rows per block of the parallel loops over a leaf's rows (fixed, so sums do not
+    /// depend on the thread count).
+    static let blockRows = 16_384
+
     /// The rows of the bag, ascending, or nil for every row.
     private var bag: [UInt32]?
 
@@ -119,28 +123,34 @@ final class TreeLearner {
     /// Grows a tree on the bag's rows.
     ///
     /// - Parameters:
-    ///   - gradients, hessians: One per training row (all rows, not just the bag).
+    ///   - gradients: Every training row's gradient and hessian (not just the bag's).
     ///   - features: The features this tree may split on, ascending.
-    func grow(
-        gradients: UnsafeBufferPointer<Double>, hessians: UnsafeBufferPointer<Double>, features: [Int]
-    ) -> GrownTree {
+    func grow(gradients: GradientView, features: [Int]) -> GrownTree {
         resetRows()
-        // Sums in the histograms' precision, so a parent minus a child is the other child.
-        var total = GradientSums()
-        rows.withUnsafeBufferPointer { rows in
-            for index in 0..<rowCount {
-                let row = Int(rows[index])
-                total.gradient += Double(Float(gradients[row]))
-                total.hessian += Double(Float(hessians[row]))
+        // The root's sums, in the histograms' precision (so a parent minus a child is the
+        // other child), over fixed blocks of rows added in order.
+        let blockRows = Self.blockRows
+        let blockSums = rows.withUnsafeBufferPointer { rows in
+            let rows = UnsafeSendable(UnsafeMutablePointer(mutating: rows.baseAddress!)), count = rowCount
+            return ParallelLoop.map(count: (count + blockRows - 1) / blockRows, threads: threads) { block in
+                var sums = GradientSums()
+                for index in block * blockRows ..< min(count, (block + 1) * blockRows) {
+                    let (gradient, hessian) = gradients[Int(rows.pointer[index])]
+                    sums.gradient += Double(Float(gradient))
+                    sums.hessian += Double(Float(hessian))
+                }
+                return sums
             }
         }
+        var total = GradientSums()
+        for sums in blockSums { total = total + sums }
         total.count = rowCount
         for feature in featureUsed.indices { featureUsed[feature] = false }
         for feature in features { featureUsed[feature] = true }
         var leaves = [Leaf(begin: 0, count: rowCount, sums: total, depth: 0, bounds: OutputBounds(),
                            best: SplitCandidate(), slot: 0, l2: rules.lambdaL2, parent: -1, isLeft: false)]
         if numLeaves > 1 {
-            buildHistograms(small: leaves[0], large: nil, gradients: gradients, hessians: hessians, features: features)
+            buildHistograms(small: leaves[0], large: nil, gradients: gradients, features: features)
             leaves[0].best = bestSplit(in: candidates, of: leaves[0], features: features)
         }
         var tree = Tree()
@@ -195,7 +205,7 @@ final class TreeLearner {
                 var large = leftIsSmaller ? right : left
                 large.slot = parent.slot
                 small.slot = newLeaf
-                buildHistograms(small: small, large: large, gradients: gradients, hessians: hessians, features: features)
+                buildHistograms(small: small, large: large, gradients: gradients, features: features)
                 small.best = bestSplit(in: candidates, of: small, features: features)
                 large.best = bestSplit(in: secondCandidates, of: large, features: features)
                 if leftIsSmaller { left = small; right = large } else { left = large; right = small }
@@ -203,16 +213,24 @@ final class TreeLearner {
             leaves[chosen] = left
             leaves.append(right)
         }
-        var ranges: [(begin: Int, count: Int)] = []
-        for leaf in leaves {
-            // The split search summed single-precision gradients; the leaf's output is
-            // computed again from its rows in double precision, within its bounds.
-            var sums = GradientSums(count: leaf.count)
-            for index in leaf.begin..<leaf.begin + leaf.count {
-                let row = Int(rows[index])
-                sums.gradient += gradients[row]
-                sums.hessian += hessians[row]
+        // The split search summed single-precision gradients; each leaf's output is
+        // computed again from its rows in double precision, within its bounds.
+        let finished = leaves
+        let leafSums = rows.withUnsafeBufferPointer { rows in
+            let rows = UnsafeSendable(UnsafeMutablePointer(mutating: rows.baseAddress!))
+            return ParallelLoop.map(count: finished.count, threads: threads) { index in
+                let leaf = finished[index]
+                var sums = GradientSums(count: leaf.count)
+                for position in leaf.begin..<leaf.begin + leaf.count {
+                    let (gradient, hessian) = gradients[Int(rows.pointer[position])]
+                    sums.gradient += gradient
+                    sums.hessian += hessian
+                }
+                return sums
             }
+        }
+        var ranges: [(begin: Int, count: Int)] = []
+        for (leaf, sums) in zip(leaves, leafSums) {
             let output = leaf.count == 0 ? 0 : rules.output(sums, l2: leaf.l2, lower: leaf.bounds.lower, upper: leaf.bounds.upper)
             ranges.append((leaf.begin, leaf.count))
             _ = tree.appendLeaf(value: output, hessian: sums.hessian, count: UInt64(leaf.count))
@@ -224,25 +242,25 @@ final class TreeLearner {
     /// (holding the parent's histogram) into the parent's minus the small one's; then
     /// finds each feature's best split of both leaves (into `candidates` and
     /// `secondCandidates`). One thread per feature at a time.
-    private func buildHistograms(
-        small: Leaf, large: Leaf?, gradients: UnsafeBufferPointer<Double>, hessians: UnsafeBufferPointer<Double>,
-        features: [Int]
-    ) {
+    private func buildHistograms(small: Leaf, large: Leaf?, gradients: GradientView, features: [Int]) {
         let rowTotal = data.rows
         let begin = small.begin, count = small.count
         let sequential = isFullBag && begin == 0 && count == rowTotal
         let totalBins = data.totalBins
         rows.withUnsafeBufferPointer { rows in
             orderedPairs.withUnsafeMutableBufferPointer { pairs in
-                let prefetchEnd = max(0, count - 32)
-                for index in 0..<count {
-                    if index < prefetchEnd {
-                        let ahead = Int(rows[begin + index &+ 32])
-                        apus_prefetch(gradients.baseAddress! + ahead)
-                        apus_prefetch(hessians.baseAddress! + ahead)
+                // Gather the leaf's gradients in row order, in parallel over fixed blocks.
+                let source = UnsafeSendable(UnsafeMutablePointer(mutating: rows.baseAddress! + begin))
+                let target = UnsafeSendable(pairs.baseAddress!)
+                let blockRows = Self.blockRows
+                ParallelLoop.forEach(count: (count + blockRows - 1) / blockRows, threads: threads) { block in
+                    let start = block * blockRows, end = min(count, start + blockRows)
+                    let prefetchEnd = max(start, end - 32)
+                    for index in start..<end {
+                        if index < prefetchEnd { gradients.prefetch(Int(source.pointer[index &+ 32])) }
+                        let (gradient, hessian) = gradients[Int(source.pointer[index])]
+                        target.pointer[index] = GradientPair(gradient: Float(gradient), hessian: Float(hessian))
                     }
-                    let row = Int(rows[begin + index])
-                    pairs[index] = GradientPair(gradient: Float(gradients[row]), hessian: Float(hessians[row]))
                 }
                 histograms.withUnsafeMutableBufferPointer { histograms in
                     candidates.withUnsafeMutableBufferPointer { candidates in
@@ -383,5 +401,26 @@ private struct PartitionJob: @unchecked Sendable {
         let leftCount = leftCounts[chunk], rightCount = end - start - leftCount
         (rows + leftBefore).update(from: left + start, count: leftCount)
         (rows + leftTotal + rightBefore).update(from: right + start, count: rightCount)
+    }
+}
+
+/// Every training row's gradient and hessian for the tree being grown: element
+/// `row × stride` of two arrays (the stride is the class count for multiclass, whose
+/// gradients are stored row by row, class by class).
+struct GradientView: @unchecked Sendable {
+    let gradients: UnsafePointer<Double>
+    let hessians: UnsafePointer<Double>
+    let stride: Int
+
+    @inline(__always)
+    subscript(row: Int) -> (Double, Double) {
+        (gradients[row &* stride], hessians[row &* stride])
+    }
+
+    /// Starts loading row `row`'s values into the cache.
+    @inline(__always)
+    func prefetch(_ row: Int) {
+        apus_prefetch(gradients + row &* stride)
+        apus_prefetch(hessians + row &* stride)
     }
 }
