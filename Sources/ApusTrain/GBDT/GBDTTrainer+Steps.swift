@@ -126,6 +126,23 @@ extension GBDTTrainer {
         }
     }
 
+    /// Copies row-major `rows × k` values into class-major `k × rows` order, in parallel
+    /// over fixed blocks of rows.
+    static func groupByClass(_ values: [Double], into grouped: inout [Double], k: Int, threads: Int) {
+        let rows = values.count / k, blockRows = TreeLearner.blockRows
+        values.withUnsafeBufferPointer { values in
+            grouped.withUnsafeMutableBufferPointer { grouped in
+                let source = UnsafeSendable(UnsafeMutablePointer(mutating: values.baseAddress!))
+                let target = UnsafeSendable(grouped.baseAddress!)
+                ParallelLoop.forEach(count: (rows + blockRows - 1) / blockRows, threads: threads) { block in
+                    for row in block * blockRows ..< min(rows, (block + 1) * blockRows) {
+                        for c in 0..<k { target.pointer[c &* rows &+ row] = source.pointer[row &* k &+ c] }
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds the tree's (shrunk) leaf values to the training scores of class `c`: rows in
     /// the bag by their leaf ranges (in parallel over leaves, whose rows are disjoint),
     /// rows out of it by routing their bins.

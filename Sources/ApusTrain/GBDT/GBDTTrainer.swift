@@ -92,6 +92,10 @@ public struct GBDTTrainer: Sendable {
 
         var gradients = [Double](repeating: 0, count: rows * k)
         var hessians = gradients
+        // Multiclass: the same values class by class (`k × rows`), so a tree reads its
+        // class's gradients contiguously.
+        var classGradients = k > 1 ? gradients : []
+        var classHessians = classGradients
         var trees: [Tree] = []
         var history: [Double] = []
         var bestRound = 0
@@ -113,12 +117,19 @@ public struct GBDTTrainer: Sendable {
             }
             Self.computeGradients(objective, labels: data.labels, scores: scores, weights: weights,
                                   gradients: &gradients, hessians: &hessians, threads: threads)
+            if k > 1 {
+                Self.groupByClass(gradients, into: &classGradients, k: k, threads: threads)
+                Self.groupByClass(hessians, into: &classHessians, k: k, threads: threads)
+            }
             var roundTrees: [Tree] = []
             for c in 0..<k {
                 let features = Self.featureSubset(allFeatures, fraction: parameters.featureFraction, random: &featureRandom)
-                var grown = gradients.withUnsafeBufferPointer { g in
-                    hessians.withUnsafeBufferPointer { h in
-                        learner.grow(gradients: GradientView(gradients: g.baseAddress! + c, hessians: h.baseAddress! + c, stride: k),
+                // Class c's gradients: contiguous (multiclass gradients are regrouped by class).
+                let source = k > 1 ? (classGradients, classHessians) : (gradients, hessians)
+                var grown = source.0.withUnsafeBufferPointer { g in
+                    source.1.withUnsafeBufferPointer { h in
+                        learner.grow(gradients: GradientView(gradients: g.baseAddress! + c * rows, hessians: h.baseAddress! + c * rows,
+                                                             stride: 1),
                                      features: features)
                     }
                 }
