@@ -26,14 +26,24 @@ struct HistogramJob: @unchecked Sendable {
 
     /// Sums the leaf's gradients into the histograms of the 8 features of `group`
     /// (`histogram`: 8 × 256 bins), reading each row's 8 bins as one word.
+    /// A group of at most 4 features (the last group) reads only 4 lanes of each word.
     @inline(__always)
-    func accumulate(group: Int, into histogram: UnsafeMutablePointer<HistogramBin>) {
+    func accumulate(group: Int, lanes: Int, into histogram: UnsafeMutablePointer<HistogramBin>) {
+        if lanes <= 4 {
+            accumulate(group: group, width: 4, into: histogram)
+        } else {
+            accumulate(group: group, width: BinnedDataset.groupWidth, into: histogram)
+        }
+    }
+
+    @inline(__always)
+    private func accumulate(group: Int, width lanes: Int, into histogram: UnsafeMutablePointer<HistogramBin>) {
         let width = BinnedDataset.groupWidth, perFeature = BinnedDataset.binsPerFeature
-        histogram.update(repeating: HistogramBin(), count: width * perFeature)
+        histogram.update(repeating: HistogramBin(), count: lanes * perFeature)
         let words = UnsafeRawPointer(bins + group &* rowTotal &* width).assumingMemoryBound(to: UInt64.self)
         if sequential {
             for index in 0..<count {
-                add(word: words[index], pair: pairs[index], into: histogram)
+                add(word: words[index], pair: pairs[index], lanes: lanes, into: histogram)
             }
         } else {
             // The leaf's rows are scattered: fetch the bins of a row some way ahead, so
@@ -42,19 +52,19 @@ struct HistogramJob: @unchecked Sendable {
             let prefetched = max(0, count - ahead)
             for index in 0..<prefetched {
                 apus_prefetch(words + Int(rows[index &+ ahead]))
-                add(word: words[Int(rows[index])], pair: pairs[index], into: histogram)
+                add(word: words[Int(rows[index])], pair: pairs[index], lanes: lanes, into: histogram)
             }
             for index in prefetched..<count {
-                add(word: words[Int(rows[index])], pair: pairs[index], into: histogram)
+                add(word: words[Int(rows[index])], pair: pairs[index], lanes: lanes, into: histogram)
             }
         }
     }
 
     @inline(__always)
-    private func add(word: UInt64, pair: GradientPair, into histogram: UnsafeMutablePointer<HistogramBin>) {
+    private func add(word: UInt64, pair: GradientPair, lanes: Int, into histogram: UnsafeMutablePointer<HistogramBin>) {
         let gradient = Double(pair.gradient), hessian = Double(pair.hessian)
         var word = word
-        for lane in 0..<BinnedDataset.groupWidth {
+        for lane in 0..<lanes {
             let bin = lane &* BinnedDataset.binsPerFeature &+ Int(word & 0xFF)
             histogram[bin].gradient += gradient
             histogram[bin].hessian += hessian

@@ -279,7 +279,7 @@ final class TreeLearner {
                             ParallelLoop.forEach(count: data.groupCount, threads: threads) { group in
                                 let groupFeatures = group * width ..< min(featureCount, (group + 1) * width)
                                 guard groupFeatures.contains(where: { featureUsed[$0] }) else { return }
-                                job.accumulate(group: group, into: job.smallHistogram + group * width * perFeature)
+                                job.accumulate(group: group, lanes: groupFeatures.count, into: job.smallHistogram + group * width * perFeature)
                                 for feature in groupFeatures where featureUsed[feature] {
                                     let mapper = mappers[feature]
                                     let smallBins = job.smallHistogram + feature * perFeature
