@@ -88,6 +88,18 @@ struct ModelCommandTests {
         #expect((object["multi_accuracy"]?["mean"] as? Double ?? 0) > 0.9)
     }
 
+    @Test("docs/parameters.md holds the table `apus params --markdown` prints")
+    func parameterDocsAreCurrent() throws {
+        let run = try CLIRun(["params", "--markdown"])
+        #expect(run.status == 0)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = try String(contentsOf: root.appendingPathComponent("docs/parameters.md"), encoding: .utf8)
+        let marker = "<!-- generated: apus params --markdown -->\n"
+        let generated = try #require(docs.range(of: marker)).upperBound
+        #expect(String(docs[generated...]) == run.output, "regenerate the table in docs/parameters.md with `apus params --markdown`")
+        #expect(run.output.contains("| `num_leaves` | `31` | an integer in 2...131072 | `num_leaf`, `max_leaves`, `max_leaf` |"))
+    }
+
     @Test("bad input: each error names what is wrong, and nothing is written")
     func errors() throws {
         let (dir, train, test) = try Self.creditFiles()

@@ -53,6 +53,13 @@ struct GBDTErrorTests {
         #expect(errorMessage { try TrainingData(table: gap, target: "y") } == "target `y`, row 2: the label is missing")
     }
 
+    @Test("an infinite label names its row")
+    func infiniteLabel() throws {
+        let infinite = try numericTable([("x", [1, 2, 3]), ("y", [1, 2, .infinity])])
+        #expect(errorMessage { try train(infinite, target: "y") }
+            == "target `y`: objective `regression`: the label at row 3 is inf, not a finite number")
+    }
+
     @Test("a negative label for Poisson names its row")
     func negativePoisson() throws {
         let negative = try numericTable([("x", [1, 2, 3]), ("y", [1, -2, 3])])
