@@ -8,9 +8,10 @@ struct PackedForest: Sendable {
         var threshold: Double
         var feature: Int32
         var flags: UInt32
-        /// `>= 0`: a global node index; `< 0`: global leaf `~child`.
-        var left: Int32
+        /// `>= 0`: a global node index; `< 0`: global leaf `~child`. Right first, so
+        /// that the child is the word at byte 16 + 4 × (goes left).
         var right: Int32
+        var left: Int32
     }
 
     let nodes: [Node]
@@ -39,7 +40,7 @@ struct PackedForest: Sendable {
                 }
                 nodes.append(Node(
                     threshold: threshold, feature: tree.splitFeature[node], flags: UInt32(tree.flags[node]),
-                    left: global(tree.leftChild[node]), right: global(tree.rightChild[node])))
+                    right: global(tree.rightChild[node]), left: global(tree.leftChild[node])))
             }
             leafValues.append(contentsOf: tree.leafValue)
             words.append(contentsOf: tree.categoryWords)
@@ -49,6 +50,8 @@ struct PackedForest: Sendable {
         self.words = words
         self.roots = roots
         self.hasCategorical = nodes.contains { $0.flags & 2 != 0 }
+        // The walks read a child at byte 16 + 4 × (goes left).
+        precondition(MemoryLayout<Node>.offset(of: \Node.right) == 16 && MemoryLayout<Node>.offset(of: \Node.left) == 20)
     }
 }
 
@@ -154,13 +157,13 @@ extension PackedForest {
     /// value: left when `value <= threshold`, or when it is NaN and missing goes left.
     @inline(__always)
     static func numericStep(_ child: Int32, _ rowValues: UnsafePointer<Double>, _ nodes: UnsafePointer<Node>) -> Int32 {
-        let node = nodes[Int(child)]
-        let value = rowValues[Int(node.feature)]
-        let below: UInt32 = value <= node.threshold ? 1 : 0
+        let node = nodes + Int(child)
+        let value = rowValues[Int(node.pointee.feature)]
+        let below: UInt32 = value <= node.pointee.threshold ? 1 : 0
         let missing: UInt32 = value.isNaN ? 1 : 0
-        let left = below | (missing & node.flags)
-        // right + (left − right) × bit, as integer arithmetic: no branch to mispredict.
-        return node.right &+ (node.left &- node.right) &* Int32(bitPattern: left & 1)
+        let left = (below | (missing & node.pointee.flags)) & 1
+        // The child is read at an offset chosen by the comparison: no branch to mispredict.
+        return UnsafeRawPointer(node).load(fromByteOffset: 16 &+ 4 &* Int(left), as: Int32.self)
     }
 
     /// The child a row at node `child` goes to, numeric or categorical, with as few
@@ -169,19 +172,19 @@ extension PackedForest {
     static func mixedStep(
         _ child: Int32, _ rowValues: UnsafePointer<Double>, _ nodes: UnsafePointer<Node>, _ words: UnsafePointer<UInt32>
     ) -> Int32 {
-        let node = nodes[Int(child)]
-        guard node.flags & 2 != 0 else { return numericStep(child, rowValues, nodes) }
-        let value = rowValues[Int(node.feature)]
-        let packed = node.threshold.bitPattern
+        let node = nodes + Int(child)
+        let flags = node.pointee.flags
+        guard flags & 2 != 0 else { return numericStep(child, rowValues, nodes) }
+        let value = rowValues[Int(node.pointee.feature)]
+        let packed = node.pointee.threshold.bitPattern
         let start = Int(packed >> 32), wordCount = Int(packed & 0xFFFF_FFFF)
-        // Codes outside the level set (negative, huge or NaN) read bit 0 of word 0 and
-        // are then overruled below.
+        // Codes outside the level set (negative, huge or NaN) read bit 0 of the set's
+        // first word and are then overruled below.
         let inRange = value >= 0 && value < Double(wordCount &* 32)
         let code = inRange ? Int(value) : 0
         let bit = (words[start &+ (code >> 5)] >> UInt32(code & 31)) & (inRange ? 1 : 0)
-        let flags = node.flags
         let left: UInt32 = value.isNaN ? flags & 1 : value < 0 ? (flags >> 2) & 1 : bit
-        return node.right &+ (node.left &- node.right) &* Int32(bitPattern: left)
+        return UnsafeRawPointer(node).load(fromByteOffset: 16 &+ 4 &* Int(left), as: Int32.self)
     }
 
     /// The child a row at internal node `child` goes to.
