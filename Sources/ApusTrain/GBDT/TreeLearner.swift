@@ -83,6 +83,8 @@ final class TreeLearner {
     /// Rows per block of the parallel loops over a leaf's rows (fixed, so sums do not
     /// depend on the thread count).
     static let blockRows = 16_384
+    /// Row-group visits below which a histogram pass runs on the calling thread.
+    static let serialWork = 16_384
 
     /// The rows of the bag, ascending, or nil for every row.
     private var bag: [UInt32]?
@@ -276,7 +278,9 @@ final class TreeLearner {
                             let rules = self.rules, monotone = self.monotone
                             let width = BinnedDataset.groupWidth, perFeature = BinnedDataset.binsPerFeature
                             let featureCount = data.featureCount
-                            ParallelLoop.forEach(count: data.groupCount, threads: threads) { group in
+                            // A small leaf's pass is over before threads would start.
+                            let passThreads = count * data.groupCount < Self.serialWork ? 1 : threads
+                            ParallelLoop.forEach(count: data.groupCount, threads: passThreads) { group in
                                 let groupFeatures = group * width ..< min(featureCount, (group + 1) * width)
                                 guard groupFeatures.contains(where: { featureUsed[$0] }) else { return }
                                 job.accumulate(group: group, lanes: groupFeatures.count, into: job.smallHistogram + group * width * perFeature)
