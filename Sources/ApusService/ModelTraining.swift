@@ -20,6 +20,9 @@ public struct TrainingRequest: Sendable {
     public var parameterFile: String?
     /// Columns that are not features (IDs, dates of record).
     public var ignoredColumns: [String] = []
+    /// A numeric column of sample weights (not a feature): each training row counts that
+    /// many times. Validation metrics stay unweighted.
+    public var weightColumn: String?
     /// How to read the CSV files.
     public var readOptions = CSVReadOptions()
 
@@ -74,14 +77,16 @@ public enum ModelTraining {
         } else if let fraction = request.validationFraction {
             // Split after learning the task, so classification keeps the class shares.
             let task = try TrainingData(table: table, target: request.target, task: request.task,
-                                        ignoring: request.ignoredColumns).task
+                                        ignoring: request.ignoredColumns + (request.weightColumn.map { [$0] } ?? [])).task
             let split = task == .regression
                 ? try table.randomSplit(testFraction: fraction, seed: UInt64(parameters.seed))
                 : try table.stratifiedSplit(testFraction: fraction, seed: UInt64(parameters.seed), on: request.target)
             table = split.train
             validationTable = split.test
         }
-        let data = try TrainingData(table: table, target: request.target, task: request.task, ignoring: request.ignoredColumns)
+        let ignored = request.ignoredColumns + (request.weightColumn.map { [$0] } ?? [])
+        let data = try TrainingData(table: table, target: request.target, task: request.task, ignoring: ignored)
+        let weights = try request.weightColumn.map { try Self.weights(in: table, column: $0) }
         var validation: GBDTTrainer.Validation?
         if let validationTable {
             let encoded = try data.encode(validationTable)
@@ -91,7 +96,7 @@ public enum ModelTraining {
         let fingerprint = Fingerprint.dataset(fileSHA256: fileHash, schema: read.report.schema)
         let start = Date()
         let model = try GBDTTrainer(parameters: parameters).train(
-            data, validation: validation, dataFingerprint: "sha256:" + fingerprint, progress: progress)
+            data, weights: weights, validation: validation, dataFingerprint: "sha256:" + fingerprint, progress: progress)
         let seconds = Date().timeIntervalSince(start)
         var metrics: [(name: String, value: Double)] = []
         if let validation {
@@ -102,6 +107,22 @@ public enum ModelTraining {
         return TrainingOutcome(
             model: model, trainingRows: data.rowCount, validationRows: validation?.labels.count ?? 0,
             validationMetrics: metrics, seconds: seconds, skippedColumns: data.skippedColumns, notes: notes)
+    }
+
+    /// The weights in numeric column `name`: finite and not negative in every row.
+    static func weights(in table: Table, column name: String) throws -> [Double] {
+        guard let column = table[name] else {
+            throw ServiceError("the data has no weight column `\(name)`"
+                + (closestName(to: name, among: table.columnNames).map { " (did you mean `\($0)`?)" } ?? ""))
+        }
+        guard let numbers = column.numeric?.values else {
+            throw ServiceError("weight column `\(name)` is \(column.kind), not numeric")
+        }
+        for (row, weight) in numbers.enumerated() where !weight.isFinite || weight < 0 {
+            let what = weight.isNaN ? "missing" : "\(NumberFormatting.shortest(weight))"
+            throw ServiceError("weight column `\(name)`, row \(formatCount(row + 1)): the weight is \(what); weights must be finite and not negative")
+        }
+        return numbers
     }
 
     /// The `NAME=VALUE` settings of a JSON parameter file, in key order.

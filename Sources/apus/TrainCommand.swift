@@ -24,6 +24,9 @@ struct Train: ParsableCommand {
 
     @OptionGroup var parameters: ParameterOptions
 
+    @Option(help: "A numeric column of sample weights (not a feature): each row counts that many times.")
+    var weight: String?
+
     @Option(name: .customLong("valid"), help: "A CSV file to validate on (per-round metric, early stopping).")
     var validationFile: String?
 
@@ -52,6 +55,7 @@ struct Train: ParsableCommand {
         request.parameterAssignments = parameters.assignments
         request.parameterFile = parameters.parameterFile
         request.ignoredColumns = parameters.ignoredColumns
+        request.weightColumn = weight
         request.readOptions = try csv.readOptions()
         let progress = ProgressBar("training", unit: "rounds")
         let outcome = try ModelTraining.train(request) { report in

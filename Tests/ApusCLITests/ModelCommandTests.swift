@@ -119,6 +119,25 @@ struct ModelCommandTests {
         let withFile = try CLIRun(["train", train, "--target", "default", "--params", parameterFile, "--param", "num_iterations=5", "--out", model])
         #expect(withFile.status == 0, "\(withFile.error)")
 
+        // Sample weights: a numeric column, not a feature; bad weights name their row.
+        let weighted = dir.appendingPathComponent("weighted.csv").path
+        var lines = try String(contentsOfFile: train, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[0] += ",w"
+        for index in 1..<lines.count { lines[index] += index % 2 == 0 ? ",1" : ",3" }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: weighted, atomically: true, encoding: .utf8)
+        let withWeights = try CLIRun(["train", weighted, "--target", "default", "--weight", "w", "--param", "num_iterations=5", "--out", model])
+        #expect(withWeights.status == 0, "\(withWeights.error)")
+        #expect(withWeights.output.contains("rows × 15 features"), "the weight column is not a feature: \(withWeights.output)")
+        let unweighted = try CLIRun(["train", weighted, "--target", "default", "--param", "num_iterations=5", "--out", model])
+        #expect(unweighted.output.contains("rows × 16 features"))
+        lines[5] = lines[5].split(separator: ",").dropLast().joined(separator: ",") + ",-2"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: weighted, atomically: true, encoding: .utf8)
+        let negative = try CLIRun(["train", weighted, "--target", "default", "--weight", "w", "--out", model])
+        #expect(negative.error.contains("weight column `w`, row 5: the weight is -2; weights must be finite and not negative"))
+        let noColumn = try CLIRun(["train", weighted, "--target", "default", "--weight", "ww", "--out", model])
+        #expect(noColumn.error.contains("the data has no weight column `ww` (did you mean `w`?)"))
+        _ = try CLIRun(["train", train, "--target", "default", "--params", parameterFile, "--param", "num_iterations=5", "--out", model])
+
         // A prediction file missing a feature.
         let partial = dir.appendingPathComponent("partial.csv").path
         try "age,income\n30,50000\n".write(toFile: partial, atomically: true, encoding: .utf8)
