@@ -55,16 +55,6 @@ extension GBDTTrainer {
         do { return try Metrics.named(name) } catch { throw .parameter(.invalid(name: "metric", value: name, expected: "a known metric")) }
     }
 
-    /// The link from raw scores to predictions of an objective.
-    static func link(for objective: String) -> OutputLink {
-        switch objective {
-        case "binary": .sigmoid
-        case "multiclass": .softmax
-        case "poisson": .exp
-        default: .identity
-        }
-    }
-
     /// The features one tree may use: all, or a seeded draw of `fraction` of them (at
     /// least one), ascending.
     static func featureSubset(_ features: [Int], fraction: Double, random: inout SeededRandom) -> [Int] {

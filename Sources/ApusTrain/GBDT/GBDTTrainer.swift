@@ -72,7 +72,7 @@ public struct GBDTTrainer: Sendable {
             throw .parameter(.inconsistent("early_stopping_round needs a validation set (--valid FILE or --valid-fraction F)"))
         }
         let metric = try Self.metric(parameters: parameters, objective: objective.name)
-        let link = Self.link(for: objective.name)
+        let link = objective.link
         let threads = parameters.numThreads > 0 ? parameters.numThreads : processorCount()
 
         let binned = BinnedDataset(columns: data.columns, rows: rows, parameters: parameters, threads: threads)

@@ -1,3 +1,4 @@
+import ApusModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -65,9 +66,7 @@ public struct BinaryLogistic: Objective {
         return (label == 1 ? scalePositiveWeight : 1) * softplus
     }
 
-    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
-        for index in 0..<rawScores.count { output[index] = sigmoid(rawScores[index]) }
-    }
+    public var link: OutputLink { .sigmoid }
 }
 
 /// 1 / (1 + e^(−x)), without overflow for large negative x.

@@ -1,3 +1,4 @@
+import ApusModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -67,9 +68,10 @@ public struct MulticlassSoftmax: Objective {
     ) {
         let k = classCount
         assert(scores.count == labels.count * k && gradients.count >= scores.count && hessians.count >= scores.count)
+        gradients.baseAddress!.update(from: scores.baseAddress!, count: scores.count)
+        OutputLink.softmax.apply(UnsafeMutableBufferPointer(rebasing: gradients[0..<scores.count]), scoresPerRow: k)
         for row in 0..<labels.count {
             let start = row * k
-            softmax(scores, from: start, count: k, into: gradients)
             let weight = weights?[row] ?? 1
             let label = Int(labels[row])
             for j in 0..<k {
@@ -88,25 +90,5 @@ public struct MulticlassSoftmax: Objective {
         return largest + log(sum) - scores[Int(label)]
     }
 
-    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
-        for start in stride(from: 0, to: rawScores.count, by: classCount) {
-            softmax(rawScores, from: start, count: classCount, into: output)
-        }
-    }
-}
-
-/// Writes the softmax of `scores[start..<start + count]` to the same positions of `output`.
-@inline(__always)
-func softmax(
-    _ scores: UnsafeBufferPointer<Double>, from start: Int, count: Int, into output: UnsafeMutableBufferPointer<Double>
-) {
-    var largest = -Double.infinity
-    for j in start..<start + count { largest = max(largest, scores[j]) }
-    var sum = 0.0
-    for j in start..<start + count {
-        let e = exp(scores[j] - largest)
-        output[j] = e
-        sum += e
-    }
-    for j in start..<start + count { output[j] /= sum }
+    public var link: OutputLink { .softmax }
 }

@@ -1,3 +1,5 @@
+import ApusModel
+
 /// A training objective for gradient boosting: the loss whose gradients and hessians the
 /// trees fit, the score boosting starts from, and the link from raw scores to predictions.
 ///
@@ -67,6 +69,10 @@ public protocol Objective: Sendable {
     ///   - scores: The row's `scoresPerRow` raw scores.
     func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double
 
+    /// The link from raw scores to predictions: sigmoid (binary), softmax (multiclass),
+    /// exp (Poisson) or identity. A trained model carries it.
+    var link: OutputLink { get }
+
     /// Maps raw scores to predictions (probabilities, means or quantiles).
     ///
     /// - Parameters:
@@ -89,9 +95,13 @@ extension Objective {
         try ObjectiveInput.check(name, labels: labels, weights: weights)
     }
 
-    /// Predictions are the raw scores, unless the objective has a link (sigmoid, softmax, exp).
+    /// No link unless the objective says otherwise (sigmoid, softmax, exp).
+    public var link: OutputLink { .identity }
+
+    /// The raw scores through ``link``.
     public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
         for index in 0..<rawScores.count { output[index] = rawScores[index] }
+        link.apply(UnsafeMutableBufferPointer(rebasing: output[0..<rawScores.count]), scoresPerRow: scoresPerRow)
     }
 
     /// Validates `labels` and `weights` held in arrays.

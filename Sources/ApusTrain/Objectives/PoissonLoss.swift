@@ -1,3 +1,4 @@
+import ApusModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -63,7 +64,5 @@ public struct PoissonLoss: Objective {
         exp(scores[0]) - label * scores[0]
     }
 
-    public func transform(_ rawScores: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>) {
-        for index in 0..<rawScores.count { output[index] = exp(rawScores[index]) }
-    }
+    public var link: OutputLink { .exp }
 }
