@@ -138,19 +138,27 @@ extension PackedForest {
         root: Int32, rows: UnsafePointer<Double>, featureCount: Int, leaves: UnsafeMutablePointer<Int32>,
         step: (Int32, UnsafePointer<Double>) -> Int32
     ) {
-        for lane in 0..<lanes { leaves[lane] = root }
-        var active = true
-        while active {
-            var all: Int32 = -1
-            for lane in 0..<lanes {
-                let child = leaves[lane]
-                let next = step(max(child, 0), rows + lane &* featureCount)
-                let kept = child < 0 ? child : next
-                leaves[lane] = kept
-                all &= kept
-            }
-            active = all >= 0
+        // Eight named positions, so they stay in registers (a loop over an array of
+        // them, or a SIMD vector, was measured slower).
+        let r0 = rows, r1 = r0 + featureCount, r2 = r1 + featureCount, r3 = r2 + featureCount
+        let r4 = r3 + featureCount, r5 = r4 + featureCount, r6 = r5 + featureCount, r7 = r6 + featureCount
+        var c0 = root, c1 = root, c2 = root, c3 = root, c4 = root, c5 = root, c6 = root, c7 = root
+        while (c0 & c1 & c2 & c3 & c4 & c5 & c6 & c7) >= 0 {
+            let n0 = step(max(c0, 0), r0), n1 = step(max(c1, 0), r1)
+            let n2 = step(max(c2, 0), r2), n3 = step(max(c3, 0), r3)
+            let n4 = step(max(c4, 0), r4), n5 = step(max(c5, 0), r5)
+            let n6 = step(max(c6, 0), r6), n7 = step(max(c7, 0), r7)
+            c0 = c0 < 0 ? c0 : n0
+            c1 = c1 < 0 ? c1 : n1
+            c2 = c2 < 0 ? c2 : n2
+            c3 = c3 < 0 ? c3 : n3
+            c4 = c4 < 0 ? c4 : n4
+            c5 = c5 < 0 ? c5 : n5
+            c6 = c6 < 0 ? c6 : n6
+            c7 = c7 < 0 ? c7 : n7
         }
+        leaves[0] = c0; leaves[1] = c1; leaves[2] = c2; leaves[3] = c3
+        leaves[4] = c4; leaves[5] = c5; leaves[6] = c6; leaves[7] = c7
     }
 
     /// The child a row at numeric node `child` goes to, without branching on the row's
