@@ -127,6 +127,7 @@ extension PackedForest {
     }
 
     /// Rows walked together by ``walkNumeric(root:rows:featureCount:nodes:leaves:)``.
+    /// Rows walked together (``walk(root:rows:featureCount:leaves:step:)`` is written out for eight).
     static let lanes = 8
 
     /// Walks `lanes` consecutive feature-matrix rows down one tree together, one level per
