@@ -126,7 +126,6 @@ extension PackedForest {
         }
     }
 
-    /// Rows walked together by ``walkNumeric(root:rows:featureCount:nodes:leaves:)``.
     /// Rows walked together (``walk(root:rows:featureCount:leaves:step:)`` is written out for eight).
     static let lanes = 8
 
