@@ -87,6 +87,18 @@ struct GBDTErrorTests {
             == "monotone_constraints: feature `g` is categorical and cannot be monotone")
     }
 
+    @Test("more leaves than memory allows for their histograms are refused before allocating")
+    func histogramMemory() throws {
+        var random = SeededRandom(seed: 1)
+        // 40 features: 5 groups × 2,048 bins × 16 bytes = 160 KiB of histograms per leaf,
+        // and min_data_in_leaf=0 lets 30,000 rows hold 30,001 leaves: 4.6 GiB.
+        let columns = (0..<40).map { index in ("x\(index)", (0..<30_000).map { _ in Double?(random.nextDouble()) }) }
+        let wide = try numericTable(columns + [("y", (0..<30_000).map { Double?(Double($0 % 2)) })])
+        let message = errorMessage { try train(wide, target: "y", try GBDTParameters().setting(["num_leaves=131072", "min_data_in_leaf=0"])) }
+        #expect(message?.hasPrefix("num_leaves=131072 with 40 features needs") == true, "\(message ?? "")")
+        #expect(message?.hasSuffix("lower num_leaves, or raise min_data_in_leaf") == true)
+    }
+
     @Test("early stopping without a validation set is refused")
     func earlyStoppingNeedsValidation() {
         #expect(errorMessage { try train(table, target: "label", try GBDTParameters().setting(["early_stopping_round=5"])) }

@@ -21,7 +21,12 @@ struct BinnedDataset: Sendable {
 
     var featureCount: Int { mappers.count }
     /// The length of a leaf's flat histogram: 256 bins for each lane of each group.
-    var totalBins: Int { groupCount * Self.groupWidth * Self.binsPerFeature }
+    var totalBins: Int { Self.totalBins(featureCount: featureCount) }
+
+    /// The length of a leaf's flat histogram for `featureCount` features.
+    static func totalBins(featureCount: Int) -> Int {
+        (featureCount + groupWidth - 1) / groupWidth * groupWidth * binsPerFeature
+    }
     /// Where feature `f`'s bins start in a leaf's flat histogram.
     @inline(__always) func histogramOffset(_ feature: Int) -> Int { feature * Self.binsPerFeature }
 

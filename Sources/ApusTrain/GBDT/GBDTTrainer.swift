@@ -75,6 +75,13 @@ public struct GBDTTrainer: Sendable {
         let link = objective.link
         let threads = parameters.numThreads > 0 ? parameters.numThreads : processorCount()
 
+        let slots = TreeLearner.histogramSlots(parameters: parameters, rows: rows)
+        let histogramBytes = slots * BinnedDataset.totalBins(featureCount: featureCount) * MemoryLayout<HistogramBin>.stride
+        guard histogramBytes <= TreeLearner.maximumHistogramBytes else {
+            throw .parameter(.inconsistent(
+                "num_leaves=\(parameters.numLeaves) with \(featureCount) features needs \(histogramBytes >> 20) MiB of "
+                + "histograms (\(TreeLearner.maximumHistogramBytes >> 30) GiB at most): lower num_leaves, or raise min_data_in_leaf"))
+        }
         let binned = BinnedDataset(columns: data.columns, rows: rows, parameters: parameters, threads: threads)
         let learner = TreeLearner(data: binned, parameters: parameters, monotone: monotone, threads: threads)
         var scores = [Double](repeating: 0, count: rows * k)

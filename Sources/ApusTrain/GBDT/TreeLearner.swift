@@ -37,8 +37,9 @@ struct GrownTree {
 
 /// Grows one tree leaf-wise (best leaf first) on binned data, LightGBM's way: the
 /// histogram of the smaller child is built from its rows, the larger child's is the
-/// parent's minus the smaller's, and each feature's histogram and best split are
-/// computed by one thread, so the tree does not depend on the thread count.
+/// parent's minus the smaller's. Each group of 8 features' histograms is summed by one
+/// thread in row order, and parallel loops over rows use fixed blocks, so the tree does
+/// not depend on the thread count.
 final class TreeLearner {
     let data: BinnedDataset
     let rules: SplitRules
@@ -74,11 +75,21 @@ final class TreeLearner {
         scratch = [UInt32](repeating: 0, count: data.rows)
         rightScratch = scratch
         orderedPairs = [GradientPair](repeating: GradientPair(gradient: 0, hessian: 0), count: data.rows)
-        histograms = [HistogramBin](repeating: HistogramBin(), count: max(1, parameters.numLeaves) * data.totalBins)
+        histograms = [HistogramBin](
+            repeating: HistogramBin(), count: Self.histogramSlots(parameters: parameters, rows: data.rows) * data.totalBins)
         featureUsed = [Bool](repeating: false, count: data.featureCount)
         candidates = [SplitCandidate](repeating: SplitCandidate(), count: data.featureCount)
         secondCandidates = candidates
     }
+
+    /// Leaves that can hold a histogram at once: `num_leaves`, but no more than the
+    /// leaves `min_data_in_leaf` allows on `rows` rows.
+    static func histogramSlots(parameters: GBDTParameters, rows: Int) -> Int {
+        max(1, min(parameters.numLeaves, rows / max(1, parameters.minDataInLeaf) + 1))
+    }
+
+    /// The most memory the leaves' histograms may take (4 GiB).
+    static let maximumHistogramBytes = 4 << 30
 
     /// Rows per block of the parallel loops over a leaf's rows (fixed, so sums do not
     /// depend on the thread count).
