@@ -83,6 +83,15 @@ extension PackedForest {
                         var blockStart = 0
                         while blockStart < rows {
                             let blockEnd = min(rows, blockStart + blockRows)
+                            // A numeric forest's walk skips the missing-value test on a block
+                            // without missing values.
+                            var complete = numericOnly
+                            if numericOnly {
+                                for index in blockStart &* featureCount ..< blockEnd &* featureCount where features[index].isNaN {
+                                    complete = false
+                                    break
+                                }
+                            }
                             for tree in 0..<treeLimit {
                                 let root = roots[tree]
                                 let scoreOffset = tree % scoresPerRow
@@ -96,7 +105,11 @@ extension PackedForest {
                                 var row = blockStart
                                 while row &+ Self.lanes <= blockEnd {
                                     let block = features + row &* featureCount
-                                    if numericOnly {
+                                    if numericOnly && complete {
+                                        Self.walk(root: root, rows: block, featureCount: featureCount, leaves: leaves) {
+                                            Self.completeStep($0, $1, nodes)
+                                        }
+                                    } else if numericOnly {
                                         Self.walk(root: root, rows: block, featureCount: featureCount, leaves: leaves) {
                                             Self.numericStep($0, $1, nodes)
                                         }
@@ -161,6 +174,14 @@ extension PackedForest {
         leaves[4] = c4; leaves[5] = c5; leaves[6] = c6; leaves[7] = c7
     }
 
+    /// ``numericStep(_:_:_:)`` for a row with no missing value.
+    @inline(__always)
+    static func completeStep(_ child: Int32, _ rowValues: UnsafePointer<Double>, _ nodes: UnsafePointer<Node>) -> Int32 {
+        let node = nodes + Int(child)
+        let left = rowValues[Int(node.pointee.feature)] <= node.pointee.threshold ? 1 : 0
+        return UnsafeRawPointer(node).load(fromByteOffset: 16 &+ 4 &* left, as: Int32.self)
+    }
+
     /// The child a row at numeric node `child` goes to, without branching on the row's
     /// value: left when `value <= threshold`, or when it is NaN and missing goes left.
     @inline(__always)
@@ -175,7 +196,8 @@ extension PackedForest {
     }
 
     /// The child a row at node `child` goes to, numeric or categorical, with as few
-    /// branches on the row's value as the categorical case allows.
+    /// branches on the row's value as the categorical case allows. (Skipping the
+    /// missing-value test for complete rows, as numeric forests do, measured no faster here.)
     @inline(__always)
     static func mixedStep(
         _ child: Int32, _ rowValues: UnsafePointer<Double>, _ nodes: UnsafePointer<Node>, _ words: UnsafePointer<UInt32>

@@ -88,6 +88,22 @@ struct TreeEnsemblePredictionTests {
         }
     }
 
+    @Test("numeric forests predict blocks with and without missing values like the reference path")
+    func numericForestsWithAndWithoutMissingValues() throws {
+        var random = SplitMix64(seed: 7)
+        let kinds: [FeatureKind] = [.numeric, .numeric, .numeric]
+        let trees = (0..<12).map { _ in Fixtures.randomTree(depth: 7, kinds: kinds, levels: 0, random: &random) }
+        let ensemble = try TreeEnsemble(trees: trees, scoresPerRow: 1, baseScore: [0.5], link: .identity, featureKinds: kinds)
+        var rows = Fixtures.randomRows(2000, kinds: kinds, levels: 0, random: &random)
+        // The first 1,000 rows complete (their blocks skip the missing-value test), the rest with gaps.
+        for index in 0..<3000 where rows[index].isNaN { rows[index] = random.unit() * 6 - 3 }
+        #expect(rows[3000...].contains { $0.isNaN })
+        let reference = Fixtures.referenceScores(ensemble, features: rows)
+        for threads in [1, 2] {
+            #expect(try ensemble.rawScores(features: rows, threads: threads) == reference, "threads \(threads)")
+        }
+    }
+
     @Test("prefix(rounds:) keeps the first rounds, and predicts like rounds:")
     func prefix() throws {
         let first = ensemble.prefix(rounds: 1)
