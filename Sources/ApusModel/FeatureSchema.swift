@@ -16,6 +16,7 @@ public struct Feature: Codable, Sendable, Equatable {
     /// Empty for numeric features.
     public var levels: [String]
 
+    /// A feature read from column `name`; `levels` for categorical features only.
     public init(name: String, kind: FeatureKind, levels: [String] = []) {
         self.name = name
         self.kind = kind

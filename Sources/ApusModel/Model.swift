@@ -24,10 +24,12 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
     public var bestRound: Int
     /// The validation metric early stopping watched, and its value at each round.
     public var validationMetric: String?
+    /// The validation metric after each round trained.
     public var validationHistory: [Double]
     /// The Apus version that trained the model.
     public var apusVersion: String
 
+    /// A summary; see the properties.
     public init(
         rows: Int, validationRows: Int = 0, dataFingerprint: String? = nil, roundsTrained: Int, bestRound: Int,
         validationMetric: String? = nil, validationHistory: [Double] = [], apusVersion: String
@@ -89,6 +91,7 @@ public struct Model: Sendable {
     /// How training went.
     public var training: TrainingSummary
 
+    /// A model; see the properties.
     public init(
         task: ModelTask, objective: String, target: String, classes: [String], schema: FeatureSchema,
         ensemble: TreeEnsemble, parameters: [String: String], training: TrainingSummary

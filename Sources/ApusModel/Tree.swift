@@ -38,7 +38,9 @@ public struct Tree: Sendable, Equatable {
 
     /// Bits of ``flags``.
     public struct Flags: OptionSet, Sendable {
+        /// The flag bits.
         public let rawValue: UInt8
+        /// Flags from their bits.
         public init(rawValue: UInt8) { self.rawValue = rawValue }
         /// Missing values go left.
         public static let defaultLeft = Flags(rawValue: 1)
@@ -50,6 +52,7 @@ public struct Tree: Sendable, Equatable {
         public static let all: Flags = [.defaultLeft, .categorical, .unseenLeft]
     }
 
+    /// A tree with no nodes and no leaves yet (append them; a valid tree has a leaf).
     public init() {}
 
     /// A tree that is one leaf.

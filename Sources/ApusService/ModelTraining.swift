@@ -9,6 +9,7 @@ public struct TrainingRequest: Sendable {
     public var dataPath: String
     /// The target column.
     public var target: String
+    /// What to predict; `auto` decides from the target.
     public var task: TaskChoice = .auto
     /// A CSV file to validate on (early stopping, the per-round metric, the summary).
     public var validationPath: String?
@@ -26,6 +27,7 @@ public struct TrainingRequest: Sendable {
     /// How to read the CSV files.
     public var readOptions = CSVReadOptions()
 
+    /// A request to train on `dataPath` for `target`, with every other setting at its default.
     public init(dataPath: String, target: String) {
         self.dataPath = dataPath
         self.target = target
@@ -34,9 +36,11 @@ public struct TrainingRequest: Sendable {
 
 /// What training produced and how it went.
 public struct TrainingOutcome: Sendable {
+    /// The trained model.
     public let model: Model
-    /// Rows trained on and validated on.
+    /// Rows trained on.
     public let trainingRows: Int
+    /// Rows validated on (0 without validation).
     public let validationRows: Int
     /// Every metric of the task on the validation rows (empty without validation).
     public let validationMetrics: [(name: String, value: Double)]
@@ -154,6 +158,8 @@ public enum ModelTraining {
 
 /// An error with a message for the person using a front end.
 public struct ServiceError: Error, CustomStringConvertible, Sendable {
+    /// The message.
     public let description: String
+    /// An error with `description` as its message.
     public init(_ description: String) { self.description = description }
 }

@@ -7,35 +7,64 @@
 public struct GBDTParameters: Sendable, Equatable {
     /// Empty: the objective the target's task implies (``TrainingData/objective``).
     public var objective = ""
+    /// `num_iterations`: its range and meaning are in ``specifications``.
     public var numIterations = 100
+    /// `learning_rate`: its range and meaning are in ``specifications``.
     public var learningRate = 0.1
+    /// `num_leaves`: its range and meaning are in ``specifications``.
     public var numLeaves = 31
+    /// `max_depth`: its range and meaning are in ``specifications``.
     public var maxDepth = -1
+    /// `min_data_in_leaf`: its range and meaning are in ``specifications``.
     public var minDataInLeaf = 20
+    /// `min_sum_hessian_in_leaf`: its range and meaning are in ``specifications``.
     public var minSumHessianInLeaf = 1e-3
+    /// `min_gain_to_split`: its range and meaning are in ``specifications``.
     public var minGainToSplit = 0.0
+    /// `lambda_l1`: its range and meaning are in ``specifications``.
     public var lambdaL1 = 0.0
+    /// `lambda_l2`: its range and meaning are in ``specifications``.
     public var lambdaL2 = 0.0
+    /// `feature_fraction`: its range and meaning are in ``specifications``.
     public var featureFraction = 1.0
+    /// `bagging_fraction`: its range and meaning are in ``specifications``.
     public var baggingFraction = 1.0
+    /// `bagging_freq`: its range and meaning are in ``specifications``.
     public var baggingFreq = 0
+    /// `seed`: its range and meaning are in ``specifications``.
     public var seed = 0
+    /// `num_threads`: its range and meaning are in ``specifications``.
     public var numThreads = 0
+    /// `max_bin`: its range and meaning are in ``specifications``.
     public var maxBin = 255
+    /// `min_data_in_bin`: its range and meaning are in ``specifications``.
     public var minDataInBin = 3
+    /// `bin_construct_sample_cnt`: its range and meaning are in ``specifications``.
     public var binConstructSampleCnt = 200_000
+    /// `max_cat_to_onehot`: its range and meaning are in ``specifications``.
     public var maxCatToOnehot = 4
+    /// `max_cat_threshold`: its range and meaning are in ``specifications``.
     public var maxCatThreshold = 32
+    /// `cat_smooth`: its range and meaning are in ``specifications``.
     public var catSmooth = 10.0
+    /// `cat_l2`: its range and meaning are in ``specifications``.
     public var catL2 = 10.0
+    /// `min_data_per_group`: its range and meaning are in ``specifications``.
     public var minDataPerGroup = 100
+    /// `monotone_constraints`: its range and meaning are in ``specifications``.
     public var monotoneConstraints: [Int] = []
+    /// `scale_pos_weight`: its range and meaning are in ``specifications``.
     public var scalePosWeight = 1.0
+    /// `alpha`: its range and meaning are in ``specifications``.
     public var alpha = 0.9
+    /// `poisson_max_delta_step`: its range and meaning are in ``specifications``.
     public var poissonMaxDeltaStep = 0.7
+    /// `early_stopping_round`: its range and meaning are in ``specifications``.
     public var earlyStoppingRound = 0
+    /// `metric`: its range and meaning are in ``specifications``.
     public var metric = ""
 
+    /// Every parameter at its default.
     public init() {}
 
     /// The objectives a model can train with.

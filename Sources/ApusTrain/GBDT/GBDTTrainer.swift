@@ -23,15 +23,20 @@ public struct RoundReport: Sendable {
 /// let model = try GBDTTrainer(parameters: GBDTParameters()).train(data)
 /// ```
 public struct GBDTTrainer: Sendable {
+    /// The parameters every training run uses.
     public var parameters: GBDTParameters
 
+    /// A trainer with `parameters`.
     public init(parameters: GBDTParameters) { self.parameters = parameters }
 
     /// A validation set: features encoded with the training data's schema
     /// (``TrainingData/encode(_:)``) and labels under its classes.
     public struct Validation: Sendable {
+        /// `labels.count` rows of the schema's features, row-major.
         public let features: [Double]
+        /// One label per row (class indices for classification).
         public let labels: [Double]
+        /// A validation set from encoded features and labels.
         public init(features: [Double], labels: [Double]) {
             self.features = features
             self.labels = labels

@@ -23,10 +23,13 @@ public enum TaskChoice: String, Sendable, CaseIterable {
 /// A table made ready for training: features (every column but the target and the
 /// ignored ones; text columns are skipped), numeric labels, and the classes they stand for.
 public struct TrainingData: Sendable {
+    /// The features, in column order (the target, ignored and text columns left out).
     public let schema: FeatureSchema
+    /// What the model will predict.
     public let task: ModelTask
     /// The objective the task implies (`binary`, `multiclass`, `regression`, ...).
     public let objective: String
+    /// The target column's name.
     public let target: String
     /// Class labels (binary: negative then positive; multiclass: one per label value).
     public let classes: [String]
@@ -35,6 +38,7 @@ public struct TrainingData: Sendable {
     /// Text columns that were left out.
     public let skippedColumns: [String]
     let columns: [FeatureColumn]
+    /// The number of rows.
     public var rowCount: Int { labels.count }
 
     /// Prepares `table` for training on `target`.
