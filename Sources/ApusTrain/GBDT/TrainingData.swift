@@ -89,8 +89,13 @@ public struct TrainingData: Sendable {
 
     /// The labels of `column` for a model of `task` with `classes`.
     public static func labels(of column: Column, name: String, task: ModelTask, classes: [String]) throws(TrainingError) -> [Double] {
-        var labels = [Double](repeating: 0, count: column.count)
         guard task != .regression else {
+            if case .numeric(let values) = column {
+                let labels = values.values
+                if let row = labels.firstIndex(where: \.isNaN) { throw .missingLabel(name: name, row: row) }
+                return labels
+            }
+            var labels = [Double](repeating: 0, count: column.count)
             for row in 0..<column.count {
                 guard let text = column.formattedValue(at: row) else { throw .missingLabel(name: name, row: row) }
                 guard let value = Double(text) else { throw .targetNotNumeric(name: name, kind: "`\(text)` in row \(row + 1)", task: "regression") }
@@ -100,9 +105,15 @@ public struct TrainingData: Sendable {
         }
         var index: [String: Int] = [:]
         for (position, label) in classes.enumerated() { index[label] = position }
+        let values = try LabelValues(column, name: name, limit: .max)!
+        // Each distinct value's class, looked up once.
+        let positions = values.texts.map { index[$0] }
+        var labels = [Double](repeating: 0, count: column.count)
         for row in 0..<column.count {
-            guard let text = column.formattedValue(at: row) else { throw .missingLabel(name: name, row: row) }
-            guard let position = index[text] else { throw .unknownClass(name: name, row: row, value: text, classes: classes) }
+            let value = Int(values.rows[row])
+            guard let position = positions[value] else {
+                throw .unknownClass(name: name, row: row, value: values.texts[value], classes: classes)
+            }
             labels[row] = Double(position)
         }
         return labels
@@ -111,21 +122,19 @@ public struct TrainingData: Sendable {
     private static func labels(
         of column: Column, name: String, choice: TaskChoice
     ) throws(TrainingError) -> (ModelTask, String, [String], [Double]) {
-        var distinct: [String: Int] = [:]
-        for row in 0..<column.count {
-            guard let text = column.formattedValue(at: row) else { throw .missingLabel(name: name, row: row) }
-            if distinct[text] == nil { distinct[text] = distinct.count }
-            if distinct.count > 1_000 && column.kind != .numeric { break }
-        }
-        guard distinct.count > 1 || column.count == 0 else {
-            if choice == .binary || (choice == .auto && column.kind != .numeric) {
-                throw .oneClass(name: name, value: distinct.keys.first ?? "")
-            }
-            throw .constantTarget(name: name, value: distinct.keys.first ?? "")
-        }
-        let classes = sortedClasses(Array(distinct.keys))
         let isNumeric = column.kind == .numeric
-        let twoValued = classes.count == 2
+        // More than 1,000 distinct values fit no classification task: a numeric target
+        // is then a regression target, any other is refused below.
+        let values = try LabelValues(column, name: name, limit: 1_000)
+        let distinct = values?.texts ?? []
+        guard values == nil || distinct.count > 1 || column.count == 0 else {
+            if choice == .binary || (choice == .auto && !isNumeric) {
+                throw .oneClass(name: name, value: distinct.first ?? "")
+            }
+            throw .constantTarget(name: name, value: distinct.first ?? "")
+        }
+        let classes = sortedClasses(distinct)
+        let twoValued = values != nil && classes.count == 2
         var choice = choice
         if choice == .auto {
             if isNumeric { choice = twoValued && Set(classes) == ["0", "1"] ? .binary : .regression } else {
@@ -139,9 +148,13 @@ public struct TrainingData: Sendable {
             guard isNumeric else { throw .targetNotNumeric(name: name, kind: column.kind.rawValue, task: objective) }
             return (task, objective, [], try labels(of: column, name: name, task: task, classes: []))
         case .binary:
-            guard twoValued else { throw .tooManyClasses(name: name, count: classes.count, task: "binary (use --task multiclass)") }
+            guard twoValued else {
+                throw .tooManyClasses(name: name, count: values == nil ? try LabelValues(column, name: name, limit: .max)!.texts.count : classes.count, task: "binary (use --task multiclass)")
+            }
         case .multiclass:
-            guard classes.count <= 1_000 else { throw .tooManyClasses(name: name, count: classes.count, task: "multiclass") }
+            guard values != nil else {
+                throw .tooManyClasses(name: name, count: try LabelValues(column, name: name, limit: .max)!.texts.count, task: "multiclass")
+            }
         }
         return (task, objective, classes, try labels(of: column, name: name, task: task, classes: classes))
     }
@@ -153,5 +166,56 @@ public struct TrainingData: Sendable {
             return classes.sorted { Double($0)! != Double($1)! ? Double($0)! < Double($1)! : $0 < $1 }
         }
         return classes.sorted()
+    }
+}
+
+/// A target column's distinct values as text, and each row's index into them. Each
+/// distinct value is turned into text once, not a string per row.
+struct LabelValues {
+    /// The distinct values, in order of first appearance.
+    var texts: [String] = []
+    /// Each row's index into `texts`.
+    var rows: [Int32] = []
+
+    /// The values of `column`, or nil if it has more than `limit` distinct ones.
+    ///
+    /// - Throws: ``TrainingError/missingLabel(name:row:)`` at the first missing value.
+    init?(_ column: Column, name: String, limit: Int) throws(TrainingError) {
+        rows.reserveCapacity(column.count)
+        switch column {
+        case .numeric(let values):
+            var seen: [UInt64: Int32] = [:]
+            for (row, value) in values.values.enumerated() {
+                guard !value.isNaN else { throw .missingLabel(name: name, row: row) }
+                let key = (value == 0 ? 0 : value).bitPattern
+                if let index = seen[key] { rows.append(index); continue }
+                guard texts.count < limit else { return nil }
+                seen[key] = Int32(texts.count)
+                rows.append(Int32(texts.count))
+                texts.append(NumberFormatting.shortest(value))
+            }
+        case .categorical(let values):
+            var seen = [Int32](repeating: -1, count: values.levels.count)
+            for row in 0..<values.count {
+                let code = values.codes[row]
+                guard code != CategoricalColumn.missingCode else { throw .missingLabel(name: name, row: row) }
+                if seen[Int(code)] < 0 {
+                    guard texts.count < limit else { return nil }
+                    seen[Int(code)] = Int32(texts.count)
+                    texts.append(values.levels[Int(code)])
+                }
+                rows.append(seen[Int(code)])
+            }
+        default:
+            var seen: [String: Int32] = [:]
+            for row in 0..<column.count {
+                guard let text = column.formattedValue(at: row) else { throw .missingLabel(name: name, row: row) }
+                if let index = seen[text] { rows.append(index); continue }
+                guard texts.count < limit else { return nil }
+                seen[text] = Int32(texts.count)
+                rows.append(Int32(texts.count))
+                texts.append(text)
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@
 /// scores (only their order matters).
 ///
 /// - Complexity: O(n log n): one sort.
-public struct AUC: Metric {
+public struct AUC: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -17,12 +17,7 @@ public struct AUC: Metric {
     public var isHigherBetter: Bool { true }
     public var tasks: Set<MetricTask> { [.binaryClassification] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
         try input.requireBinaryLabels()
         let ranked = RankedScores(input)
         guard ranked.positives > 0, ranked.negatives > 0 else {

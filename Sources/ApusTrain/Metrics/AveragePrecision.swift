@@ -10,7 +10,7 @@
 /// scores (only their order matters).
 ///
 /// - Complexity: O(n log n): one sort.
-public struct AveragePrecision: Metric {
+public struct AveragePrecision: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -18,12 +18,7 @@ public struct AveragePrecision: Metric {
     public var isHigherBetter: Bool { true }
     public var tasks: Set<MetricTask> { [.binaryClassification] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
         try input.requireBinaryLabels()
         let ranked = RankedScores(input)
         guard ranked.positives > 0 else { throw .singleClass(metric: name, present: 0) }

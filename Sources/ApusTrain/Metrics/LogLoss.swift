@@ -23,7 +23,7 @@ func clippedNegativeLog(_ probability: Double) -> Double {
 /// negatives, with p clipped to [1e-15, 1 − 1e-15].
 ///
 /// Labels must be 0 or 1; predictions are probabilities of class 1, in [0, 1].
-public struct LogLoss: Metric {
+public struct LogLoss: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -31,12 +31,7 @@ public struct LogLoss: Metric {
     public var isHigherBetter: Bool { false }
     public var tasks: Set<MetricTask> { [.binaryClassification] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
         try input.requireBinaryLabels()
         try input.requireProbabilities()
         return input.weightedMean { label, probability in
@@ -47,7 +42,7 @@ public struct LogLoss: Metric {
 
 /// The Brier score (`brier`), as scikit-learn's `brier_score_loss`: the weighted mean of
 /// (p − y)², for labels 0 or 1 and probabilities of class 1 in [0, 1].
-public struct BrierScore: Metric {
+public struct BrierScore: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -55,12 +50,7 @@ public struct BrierScore: Metric {
     public var isHigherBetter: Bool { false }
     public var tasks: Set<MetricTask> { [.binaryClassification] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
         try input.requireBinaryLabels()
         try input.requireProbabilities()
         return input.weightedMean { label, probability in

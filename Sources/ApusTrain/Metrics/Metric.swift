@@ -68,3 +68,20 @@ extension Metric {
         }
     }
 }
+
+/// A metric of one prediction per row, checked the same way for all: it scores a
+/// validated ``MetricInput``, and reading the buffers into one is shared.
+protocol InputMetric: Metric {
+    /// Scores labels, predictions and weights whose lengths and values were checked.
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double
+}
+
+extension InputMetric {
+    public func evaluate(
+        labels: UnsafeBufferPointer<Double>,
+        predictions: UnsafeBufferPointer<Double>,
+        weights: UnsafeBufferPointer<Double>?
+    ) throws(MetricError) -> Double {
+        try evaluate(MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights))
+    }
+}

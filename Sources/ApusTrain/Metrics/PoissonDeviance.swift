@@ -12,7 +12,7 @@ import Musl
 ///
 /// Labels must be counts or rates, not negative; predictions must be positive (a model
 /// with a log link predicts exp(score), which always is).
-public struct PoissonDeviance: Metric {
+public struct PoissonDeviance: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -20,12 +20,8 @@ public struct PoissonDeviance: Metric {
     public var isHigherBetter: Bool { false }
     public var tasks: Set<MetricTask> { [.regression] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
+        let labels = input.labels, predictions = input.predictions
         for row in 0..<labels.count where labels[row] < 0 {
             throw .invalidLabel(metric: name, row: row, value: labels[row], expected: "a value of 0 or more")
         }

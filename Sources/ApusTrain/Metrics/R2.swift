@@ -7,7 +7,7 @@
 /// comparing the labels rather than testing the floating-point sum of squares for
 /// zero, so a constant such as 0.1, whose computed mean may be off by one ulp, is still
 /// recognised as constant.
-public struct R2Score: Metric {
+public struct R2Score: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -15,12 +15,8 @@ public struct R2Score: Metric {
     public var isHigherBetter: Bool { true }
     public var tasks: Set<MetricTask> { [.regression] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
+        let labels = input.labels, predictions = input.predictions
         let mean = input.weightedMean { label, _ in label }
         var residual = 0.0
         var total = 0.0

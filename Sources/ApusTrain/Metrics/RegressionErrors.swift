@@ -1,6 +1,6 @@
 /// The root mean squared error (`rmse`), as scikit-learn's `root_mean_squared_error`:
 /// the square root of the weighted mean of (y − ŷ)².
-public struct RootMeanSquaredError: Metric {
+public struct RootMeanSquaredError: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -8,12 +8,7 @@ public struct RootMeanSquaredError: Metric {
     public var isHigherBetter: Bool { false }
     public var tasks: Set<MetricTask> { [.regression] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
         return input.weightedMean { label, prediction in
             (label - prediction) * (label - prediction)
         }.squareRoot()
@@ -22,7 +17,7 @@ public struct RootMeanSquaredError: Metric {
 
 /// The mean absolute error (`mae`), as scikit-learn's `mean_absolute_error`: the
 /// weighted mean of |y − ŷ|.
-public struct MeanAbsoluteError: Metric {
+public struct MeanAbsoluteError: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -30,12 +25,7 @@ public struct MeanAbsoluteError: Metric {
     public var isHigherBetter: Bool { false }
     public var tasks: Set<MetricTask> { [.regression] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
         return input.weightedMean { label, prediction in abs(label - prediction) }
     }
 }
@@ -45,7 +35,7 @@ public struct MeanAbsoluteError: Metric {
 /// ε = `Double.ulpOfOne`, a fraction (0.1 is 10 %), not a percentage.
 ///
 /// A label of 0 with a wrong prediction gives a huge value, as in scikit-learn.
-public struct MeanAbsolutePercentageError: Metric {
+public struct MeanAbsolutePercentageError: InputMetric {
     /// Creates the metric.
     public init() {}
 
@@ -53,12 +43,7 @@ public struct MeanAbsolutePercentageError: Metric {
     public var isHigherBetter: Bool { false }
     public var tasks: Set<MetricTask> { [.regression] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
         return input.weightedMean { label, prediction in
             abs(label - prediction) / max(abs(label), Double.ulpOfOne)
         }

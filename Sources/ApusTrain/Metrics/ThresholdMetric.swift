@@ -8,7 +8,7 @@
 /// `zero_division=0`.
 ///
 /// Labels must be 0 or 1; scores are any finite numbers.
-public struct ThresholdMetric: Metric {
+public struct ThresholdMetric: InputMetric {
     /// Which ratio of the confusion matrix to report.
     public enum Kind: String, Sendable, CaseIterable {
         /// (TP + TN) / all.
@@ -36,12 +36,8 @@ public struct ThresholdMetric: Metric {
     public var isHigherBetter: Bool { true }
     public var tasks: Set<MetricTask> { [.binaryClassification] }
 
-    public func evaluate(
-        labels: UnsafeBufferPointer<Double>,
-        predictions: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?
-    ) throws(MetricError) -> Double {
-        let input = try MetricInput(metric: name, labels: labels, predictions: predictions, weights: weights)
+    func evaluate(_ input: MetricInput) throws(MetricError) -> Double {
+        let labels = input.labels, predictions = input.predictions
         try input.requireBinaryLabels()
         var truePositives = 0.0
         var falsePositives = 0.0

@@ -5,7 +5,7 @@
 /// The initial score is the weighted median label. After growing each tree, the trainer
 /// renews every leaf's output with the weighted median of its rows' residuals
 /// (leafRenewalQuantile is 0.5), as LightGBM does. Predictions are the raw score.
-public struct AbsoluteError: Objective {
+public struct AbsoluteError: RowObjective {
     /// Creates the objective.
     public init() {}
 
@@ -20,19 +20,8 @@ public struct AbsoluteError: Objective {
         return [ObjectiveInput.weightedQuantile(labels, weights, alpha: 0.5)]
     }
 
-    public func gradients(
-        labels: UnsafeBufferPointer<Double>,
-        scores: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?,
-        gradients: UnsafeMutableBufferPointer<Double>,
-        hessians: UnsafeMutableBufferPointer<Double>
-    ) {
-        assert(scores.count == labels.count && gradients.count >= labels.count && hessians.count >= labels.count)
-        for row in 0..<labels.count {
-            let weight = weights?[row] ?? 1
-            gradients[row] = weight * sign(scores[row] - labels[row])
-            hessians[row] = weight
-        }
+    func derivatives(label: Double, score: Double, weight: Double) -> (gradient: Double, hessian: Double) {
+        (weight * sign(score - label), weight)
     }
 
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {

@@ -14,7 +14,7 @@ import Musl
 /// The initial score is the log-odds of the weighted mean label clipped to
 /// [1e-15, 1 − 1e-15]; like LightGBM, it ignores `scale_pos_weight`.
 /// Predictions are sigmoid(s).
-public struct BinaryLogistic: Objective {
+public struct BinaryLogistic: RowObjective {
     /// The multiplier of positive rows' gradients and hessians (`scale_pos_weight`).
     public let scalePositiveWeight: Double
 
@@ -43,21 +43,10 @@ public struct BinaryLogistic: Objective {
         return [log(mean / (1 - mean))]
     }
 
-    public func gradients(
-        labels: UnsafeBufferPointer<Double>,
-        scores: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?,
-        gradients: UnsafeMutableBufferPointer<Double>,
-        hessians: UnsafeMutableBufferPointer<Double>
-    ) {
-        assert(scores.count == labels.count && gradients.count >= labels.count && hessians.count >= labels.count)
-        for row in 0..<labels.count {
-            let label = labels[row]
-            let probability = sigmoid(scores[row])
-            let scale = (label == 1 ? scalePositiveWeight : 1) * (weights?[row] ?? 1)
-            gradients[row] = scale * (probability - label)
-            hessians[row] = scale * probability * (1 - probability)
-        }
+    func derivatives(label: Double, score: Double, weight: Double) -> (gradient: Double, hessian: Double) {
+        let probability = sigmoid(score)
+        let scale = (label == 1 ? scalePositiveWeight : 1) * weight
+        return (scale * (probability - label), scale * probability * (1 - probability))
     }
 
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {

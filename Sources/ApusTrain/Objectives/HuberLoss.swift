@@ -5,7 +5,7 @@
 /// The initial score is the weighted mean label, as LightGBM's (its Huber objective
 /// inherits the L2 one's `BoostFromScore`); leaves are not renewed. Predictions are the
 /// raw score.
-public struct HuberLoss: Objective {
+public struct HuberLoss: RowObjective {
     /// The delta δ (LightGBM's `alpha`).
     public let delta: Double
 
@@ -28,19 +28,8 @@ public struct HuberLoss: Objective {
         return [ObjectiveInput.weightedMean(labels, weights)]
     }
 
-    public func gradients(
-        labels: UnsafeBufferPointer<Double>,
-        scores: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?,
-        gradients: UnsafeMutableBufferPointer<Double>,
-        hessians: UnsafeMutableBufferPointer<Double>
-    ) {
-        assert(scores.count == labels.count && gradients.count >= labels.count && hessians.count >= labels.count)
-        for row in 0..<labels.count {
-            let weight = weights?[row] ?? 1
-            gradients[row] = weight * min(max(scores[row] - labels[row], -delta), delta)
-            hessians[row] = weight
-        }
+    func derivatives(label: Double, score: Double, weight: Double) -> (gradient: Double, hessian: Double) {
+        (weight * min(max(score - label, -delta), delta), weight)
     }
 
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {

@@ -157,6 +157,30 @@ extension Objective {
     }
 }
 
+/// An objective whose row derivatives depend on that row's label, score and weight alone
+/// (all but multiclass): it states them once, and the loop over rows is shared.
+protocol RowObjective: Objective {
+    /// The weighted first and second derivatives of one row's loss at raw score `score`.
+    func derivatives(label: Double, score: Double, weight: Double) -> (gradient: Double, hessian: Double)
+}
+
+extension RowObjective {
+    public func gradients(
+        labels: UnsafeBufferPointer<Double>,
+        scores: UnsafeBufferPointer<Double>,
+        weights: UnsafeBufferPointer<Double>?,
+        gradients: UnsafeMutableBufferPointer<Double>,
+        hessians: UnsafeMutableBufferPointer<Double>
+    ) {
+        assert(scores.count == labels.count && gradients.count >= labels.count && hessians.count >= labels.count)
+        for row in 0..<labels.count {
+            let (gradient, hessian) = derivatives(label: labels[row], score: scores[row], weight: weights?[row] ?? 1)
+            gradients[row] = gradient
+            hessians[row] = hessian
+        }
+    }
+}
+
 /// Calls `body` with buffers over `labels` and `weights`, without copying.
 func withBuffers<Result, Failure: Error>(
     _ labels: [Double], _ weights: [Double]?,

@@ -14,7 +14,7 @@ import Musl
 ///
 /// Labels must not be negative, and their weighted sum must be positive: the initial
 /// score is log of the weighted mean label. Predictions are e^s.
-public struct PoissonLoss: Objective {
+public struct PoissonLoss: RowObjective {
     /// Added to the score in the hessian (`poisson_max_delta_step`).
     public let maxDeltaStep: Double
 
@@ -44,20 +44,8 @@ public struct PoissonLoss: Objective {
         return [log(mean)]
     }
 
-    public func gradients(
-        labels: UnsafeBufferPointer<Double>,
-        scores: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?,
-        gradients: UnsafeMutableBufferPointer<Double>,
-        hessians: UnsafeMutableBufferPointer<Double>
-    ) {
-        assert(scores.count == labels.count && gradients.count >= labels.count && hessians.count >= labels.count)
-        for row in 0..<labels.count {
-            let weight = weights?[row] ?? 1
-            let score = scores[row]
-            gradients[row] = weight * (exp(score) - labels[row])
-            hessians[row] = weight * exp(score + maxDeltaStep)
-        }
+    func derivatives(label: Double, score: Double, weight: Double) -> (gradient: Double, hessian: Double) {
+        (weight * (exp(score) - label), weight * exp(score + maxDeltaStep))
     }
 
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {

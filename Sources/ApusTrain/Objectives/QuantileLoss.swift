@@ -5,7 +5,7 @@
 /// The initial score is the weighted α-quantile of the labels. After growing each tree,
 /// the trainer renews every leaf's output with the weighted α-quantile of its rows'
 /// residuals (leafRenewalQuantile is α), as LightGBM does. Predictions are the raw score.
-public struct QuantileLoss: Objective {
+public struct QuantileLoss: RowObjective {
     /// The quantile α.
     public let alpha: Double
 
@@ -29,19 +29,8 @@ public struct QuantileLoss: Objective {
         return [ObjectiveInput.weightedQuantile(labels, weights, alpha: alpha)]
     }
 
-    public func gradients(
-        labels: UnsafeBufferPointer<Double>,
-        scores: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?,
-        gradients: UnsafeMutableBufferPointer<Double>,
-        hessians: UnsafeMutableBufferPointer<Double>
-    ) {
-        assert(scores.count == labels.count && gradients.count >= labels.count && hessians.count >= labels.count)
-        for row in 0..<labels.count {
-            let weight = weights?[row] ?? 1
-            gradients[row] = weight * (scores[row] - labels[row] >= 0 ? 1 - alpha : -alpha)
-            hessians[row] = weight
-        }
+    func derivatives(label: Double, score: Double, weight: Double) -> (gradient: Double, hessian: Double) {
+        (weight * (score - label >= 0 ? 1 - alpha : -alpha), weight)
     }
 
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {

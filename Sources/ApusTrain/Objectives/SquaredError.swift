@@ -2,7 +2,7 @@
 /// `RegressionL2loss`: loss (s − y)²/2, gradient s − y, hessian 1.
 ///
 /// The initial score is the weighted mean label; predictions are the raw score.
-public struct SquaredError: Objective {
+public struct SquaredError: RowObjective {
     /// Creates the objective.
     public init() {}
 
@@ -16,19 +16,8 @@ public struct SquaredError: Objective {
         return [ObjectiveInput.weightedMean(labels, weights)]
     }
 
-    public func gradients(
-        labels: UnsafeBufferPointer<Double>,
-        scores: UnsafeBufferPointer<Double>,
-        weights: UnsafeBufferPointer<Double>?,
-        gradients: UnsafeMutableBufferPointer<Double>,
-        hessians: UnsafeMutableBufferPointer<Double>
-    ) {
-        assert(scores.count == labels.count && gradients.count >= labels.count && hessians.count >= labels.count)
-        for row in 0..<labels.count {
-            let weight = weights?[row] ?? 1
-            gradients[row] = weight * (scores[row] - labels[row])
-            hessians[row] = weight
-        }
+    func derivatives(label: Double, score: Double, weight: Double) -> (gradient: Double, hessian: Double) {
+        (weight * (score - label), weight)
     }
 
     public func loss(label: Double, scores: UnsafeBufferPointer<Double>) -> Double {

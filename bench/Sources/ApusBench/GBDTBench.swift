@@ -29,7 +29,9 @@ func runGBDTBench(_ arguments: [String]) throws {
     let train = try CSVReader.read(path: trainPath).table
     let test = try CSVReader.read(path: testPath).table
     let loadSeconds = now() - loadStart
+    let prepareStart = now()
     let data = try TrainingData(table: train, target: target, task: task)
+    let prepareSeconds = now() - prepareStart
     var parameters = GBDTParameters()
     parameters = try parameters.setting(assignments)
     let rssBefore = statusMegabytes("VmRSS")
@@ -66,7 +68,7 @@ func runGBDTBench(_ arguments: [String]) throws {
     }
     let metricText = metrics.keys.sorted().map { "\"\($0)\":\(metrics[$0]!)" }.joined(separator: ",")
     print("""
-    {"lib":"apus","train_rows":\(train.rowCount),"test_rows":\(test.rowCount),"load_s":\(loadSeconds),\
+    {"lib":"apus","train_rows":\(train.rowCount),"test_rows":\(test.rowCount),"load_s":\(loadSeconds),"prepare_s":\(prepareSeconds),\
     "train_s":\(trainTimes.min()!),"predict_s":\(predictTimes.min()!),"encode_s":\(encodeTimes.min()!),\
     "train_s_all":\(trainTimes),"train_cpu_s_all":\(trainCPU),"predict_s_all":\(predictTimes),"trees":\(model!.ensemble.trees.count),\
     \(metricText),"rss_before_train_mb":\(rssBefore),"peak_rss_mb":\(peakResidentMegabytes())}
