@@ -9,11 +9,16 @@ let package = Package(
     products: [
         .library(name: "ApusModel", targets: ["ApusModel"]),
         .library(name: "ApusTable", targets: ["ApusTable"]),
+        .library(name: "ApusStore", targets: ["ApusStore"]),
         .library(name: "ApusService", targets: ["ApusService"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The store's SQLite binding (decision 0003): links the system's libsqlite3.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // SHA-256, HMAC-SHA256 and Ed25519 for the audit chain and webhook signatures.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Columnar table, CSV reader/writer, schema inference, statistics, splits,
@@ -23,8 +28,18 @@ let package = Package(
         // The inference runtime: feature schema and encoding, tree ensembles, prediction,
         // the model file. Standard library and Foundation only, so it fits an app or a device.
         .target(name: "ApusModel"),
-        // The services every front end calls (for now: inspecting a data file, JSON).
-        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain"]),
+        // Runs, the model registry, content-addressed artifacts, the hash-chained audit
+        // trail and webhooks, behind the `Store` protocol (SQLite now). No ML imports.
+        .target(
+            name: "ApusStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The services every front end calls: inspecting data, training (recorded as runs),
+        // scoring, resolving model references against the store.
+        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore"]),
         // One inline C function: a cache prefetch for the histogram loop (Swift has none).
         .target(name: "CPrefetch"),
         // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
@@ -37,14 +52,16 @@ let package = Package(
                 "ApusModel",
                 "ApusTrain",
                 "ApusService",
+                "ApusStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks (release builds, run by bench/*.py against the Python anchors).
-        .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain"], path: "bench/Sources/ApusBench"),
+        .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
-        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable"]),
+        .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore"]),
+        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore"]),
         // metrics_expected.py computed the scikit-learn values the tests embed.
         .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain", "ApusModel", "ApusTable"], exclude: ["metrics_expected.py"]),
         // Drives the real `apus` binary end to end.

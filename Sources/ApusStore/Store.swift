@@ -1,0 +1,87 @@
+/// Runs, the model registry, artifacts, the audit trail and webhooks: what every front end
+/// records and reads. `SQLiteStore` is the embedded implementation; a PostgreSQL one will
+/// share its SQL (decision 0003).
+///
+/// Every change is one transaction that also appends its audit row, so a change and its
+/// record land together or not at all. Changes are made as `actor`.
+public protocol Store: Sendable {
+    /// Where the store is (a folder, or a URL).
+    var location: String { get }
+    /// Who changes are recorded as made by.
+    var actor: String { get }
+
+    // MARK: Runs
+
+    /// Records a new run as `running`, with its parameters, tags and inputs; returns its id.
+    func startRun(_ start: RunStart) throws -> String
+    /// Adds metric values to a running run (a value at an existing step replaces it).
+    func logMetrics(_ metrics: [MetricPoint], run id: String) throws
+    /// Sets tags of a run.
+    func setTags(_ tags: [String: String], run id: String) throws
+    /// Ends a running run: its status, message, cost and artifacts, in one transaction.
+    ///
+    /// - Throws: If the run is not running (a run ends once).
+    func finishRun(_ id: String, status: RunStatus, message: String?, cost: RunCost?, artifacts: [String: ArtifactRef]) throws
+    /// The run with this id or unique id prefix (6 characters or more), in full.
+    func run(_ idOrPrefix: String) throws -> RunRecord
+    /// Runs matching `query`, without their parameters, inputs and artifacts.
+    func runs(_ query: RunQuery) throws -> [RunRecord]
+    /// Every value of metric `key` of a run, by step.
+    func metricHistory(run id: String, key: String) throws -> [MetricPoint]
+    /// Marks `killed` every `running` run of this host whose process is gone; returns their ids.
+    func reapAbandonedRuns() throws -> [String]
+
+    // MARK: Artifacts
+
+    /// Stores the file's bytes under their SHA-256 (once, atomically) and returns the reference.
+    func putArtifact(file path: String) throws -> ArtifactRef
+    /// The path of a stored artifact, after checking its bytes against its hash.
+    func verifiedArtifactPath(_ artifact: ArtifactRef) throws -> String
+
+    // MARK: Registry
+
+    /// Registers a new version (creating the model if new); returns it.
+    func registerVersion(_ registration: VersionRegistration) throws -> ModelVersion
+    /// Points `alias` of `model` at `version`; returns the move.
+    func setAlias(model: String, alias: String, version: Int, reason: String) throws -> AliasMove
+    /// Returns `alias` to the version it pointed at before its last move not yet rolled back.
+    func rollback(model: String, alias: String, reason: String) throws -> AliasMove
+    /// Archives a version; refused while an alias points at it.
+    func archive(model: String, version: Int, reason: String) throws
+    /// Every registered model.
+    func models() throws -> [RegisteredModel]
+    /// One registered model.
+    func model(_ name: String) throws -> RegisteredModel
+    /// A model's versions, newest first.
+    func versions(of model: String) throws -> [ModelVersion]
+    /// One version.
+    func version(model: String, version: Int) throws -> ModelVersion
+    /// The version `alias` points at (`latest`: the newest ready version).
+    func resolve(model: String, alias: String) throws -> ModelVersion
+    /// The history of a model's aliases (one alias, or all), oldest first.
+    func aliasHistory(model: String, alias: String?) throws -> [AliasMove]
+
+    // MARK: Audit
+
+    /// Appends an event that is not a change of the store (a model loaded for serving).
+    func recordEvent(_ kind: AuditEventKind, model: String?, runID: String?, details: [String: String]) throws
+    /// The audit trail (of one model, or all), oldest first; the newest `limit` if given.
+    func auditEvents(model: String?, limit: Int?) throws -> [AuditEvent]
+    /// Checks every row's chain link, hash and (with `publicKey`, base64) signature.
+    func verifyAudit(publicKey: String?) throws -> AuditVerification
+
+    // MARK: Webhooks
+
+    /// Adds a webhook for `events`, signed with `secret`.
+    func addWebhook(url: String, events: [String], secret: String) throws -> Webhook
+    /// The webhooks, removed ones included.
+    func webhooks() throws -> [Webhook]
+    /// Stops a webhook (its deliveries stay recorded).
+    func removeWebhook(id: Int) throws
+    /// Deliveries due now.
+    func dueDeliveries() throws -> [PendingDelivery]
+    /// Records an attempt: delivered, or to retry at `retryAt` (nil: give up).
+    func recordDeliveryAttempt(id: Int, delivered: Bool, statusCode: Int?, error: String?, retryAt: String?) throws
+    /// The newest deliveries.
+    func deliveries(limit: Int) throws -> [WebhookDeliveryRecord]
+}
