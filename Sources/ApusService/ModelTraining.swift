@@ -1,4 +1,5 @@
 import ApusModel
+import ApusStore
 import ApusTable
 import ApusTrain
 import Foundation
@@ -50,6 +51,8 @@ public struct TrainingOutcome: Sendable {
     public let skippedColumns: [String]
     /// What the CSV reader noted (columns re-read as categorical, padded rows).
     public let notes: [String]
+    /// The data sets read (training, and validation when from a file), with fingerprints.
+    public let inputs: [RunInput]
 }
 
 /// The training service behind `apus train` (and, later, the HTTP and MCP front ends).
@@ -72,12 +75,14 @@ public enum ModelTraining {
         var notes = read.report.notes
         var table = read.table
         var validationTable: Table?
+        var validationInput: RunInput?
         if let path = request.validationPath {
             var options = request.readOptions
             options.schema = read.report.schema
             let validation = try CSVReader.read(path: path, options: options)
             notes += validation.report.notes.map { "\(path): \($0)" }
             validationTable = validation.table
+            validationInput = try input(role: "validation", path: path, schema: validation.report.schema, rows: validation.table.rowCount)
         } else if let fraction = request.validationFraction {
             // Split after learning the task, so classification keeps the class shares.
             let task = try TrainingData(table: table, target: request.target, task: request.task,
@@ -96,11 +101,10 @@ public enum ModelTraining {
             let encoded = try data.encode(validationTable)
             validation = GBDTTrainer.Validation(features: encoded.features, labels: encoded.labels)
         }
-        let fileHash = try Fingerprint.sha256(ofFileAt: request.dataPath)
-        let fingerprint = Fingerprint.dataset(fileSHA256: fileHash, schema: read.report.schema)
+        let trainingInput = try input(role: "training", path: request.dataPath, schema: read.report.schema, rows: read.table.rowCount)
         let start = Date()
         let model = try GBDTTrainer(parameters: parameters).train(
-            data, weights: weights, validation: validation, dataFingerprint: "sha256:" + fingerprint, progress: progress)
+            data, weights: weights, validation: validation, dataFingerprint: trainingInput.fingerprint, progress: progress)
         let seconds = Date().timeIntervalSince(start)
         var metrics: [(name: String, value: Double)] = []
         if let validation {
@@ -110,7 +114,23 @@ public enum ModelTraining {
         }
         return TrainingOutcome(
             model: model, trainingRows: data.rowCount, validationRows: validation?.labels.count ?? 0,
-            validationMetrics: metrics, seconds: seconds, skippedColumns: data.skippedColumns, notes: notes)
+            validationMetrics: metrics, seconds: seconds, skippedColumns: data.skippedColumns, notes: notes,
+            inputs: [trainingInput] + (validationInput.map { [$0] } ?? []))
+    }
+
+    /// A data file as a run records it: its dataset fingerprint (`sha256:` and the SHA-256
+    /// of the file's bytes and schema), rows, and schema as JSON.
+    static func input(role: String, path: String, schema: Schema, rows: Int) throws -> RunInput {
+        let fileHash = try Fingerprint.sha256(ofFileAt: path)
+        let fingerprint = "sha256:" + Fingerprint.dataset(fileSHA256: fileHash, schema: schema)
+        return RunInput(role: role, path: path, fingerprint: fingerprint, rows: rows, schema: jsonText(schema))
+    }
+
+    /// `value` as JSON with sorted keys.
+    static func jsonText<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
     /// The weights in numeric column `name`: finite and not negative in every row.

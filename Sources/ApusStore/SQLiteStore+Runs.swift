@@ -21,17 +21,29 @@ extension SQLiteStore {
                                arguments: [seq, key, value])
             }
             try self.insertTags(db, start.tags, seq: seq)
-            for input in start.inputs {
-                try db.execute(
-                    sql: dialect.render("INSERT INTO run_inputs (run_seq, role, path, fingerprint, rows, schema_json) VALUES (?, ?, ?, ?, ?, ?)"),
-                    arguments: [seq, input.role, input.path, input.fingerprint, input.rows, input.schema])
-            }
+            try self.insertInputs(db, start.inputs, seq: seq)
             var details = ["experiment": start.experiment, "kind": start.kind]
             for input in start.inputs { details["\(input.role)_fingerprint"] = input.fingerprint }
             if let seed = start.seed { details["seed"] = String(seed) }
             try self.appendAudit(db, .runStarted, runID: id, details: details)
         }
         return id
+    }
+
+    private func insertInputs(_ db: Database, _ inputs: [RunInput], seq: Int) throws {
+        for input in inputs {
+            try db.execute(
+                sql: dialect.render("""
+                    INSERT INTO run_inputs (run_seq, role, path, fingerprint, rows, schema_json) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_seq, role) DO UPDATE SET path = excluded.path, fingerprint = excluded.fingerprint,
+                    rows = excluded.rows, schema_json = excluded.schema_json
+                    """),
+                arguments: [seq, input.role, input.path, input.fingerprint, input.rows, input.schema])
+        }
+    }
+
+    public func logInputs(_ inputs: [RunInput], run id: String) throws {
+        try write { db in try self.insertInputs(db, inputs, seq: try self.runningSeq(db, id)) }
     }
 
     private func insertTags(_ db: Database, _ tags: [String: String], seq: Int) throws {
@@ -106,9 +118,12 @@ extension SQLiteStore {
             var details: [String: String] = [:]
             if let message { details["message"] = message }
             for (name, artifact) in artifacts { details["artifact.\(name)"] = artifact.sha256 }
+            for input in try Row.fetchAll(db, sql: dialect.render("SELECT role, fingerprint FROM run_inputs WHERE run_seq = ?"), arguments: [seq]) {
+                details["input.\(input["role"] as String)"] = input["fingerprint"]
+            }
             if let cost {
-                details["cpu_seconds"] = String(cost.cpuSeconds)
-                details["wall_seconds"] = String(cost.wallSeconds)
+                details["cpu_seconds"] = String((cost.cpuSeconds * 1000).rounded() / 1000)
+                details["wall_seconds"] = String((cost.wallSeconds * 1000).rounded() / 1000)
             }
             let kind: AuditEventKind = switch status {
             case .finished: .runFinished

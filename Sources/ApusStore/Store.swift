@@ -16,6 +16,8 @@ public protocol Store: Sendable {
     func startRun(_ start: RunStart) throws -> String
     /// Adds metric values to a running run (a value at an existing step replaces it).
     func logMetrics(_ metrics: [MetricPoint], run id: String) throws
+    /// Records data sets a running run read (a role already recorded is replaced).
+    func logInputs(_ inputs: [RunInput], run id: String) throws
     /// Sets tags of a run.
     func setTags(_ tags: [String: String], run id: String) throws
     /// Ends a running run: its status, message, cost and artifacts, in one transaction.

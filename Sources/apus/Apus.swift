@@ -8,7 +8,10 @@ struct Apus: ParsableCommand {
         commandName: "apus",
         abstract: "Predictive machine learning you can ship, explain and operate.",
         discussion: "Start with `apus quickstart`.",
-        subcommands: [Quickstart.self, DataCommand.self, Train.self, Predict.self, Evaluate.self, CV.self, Params.self]
+        subcommands: [
+            Quickstart.self, DataCommand.self, Train.self, Predict.self, Evaluate.self, CV.self, Params.self,
+            RunsCommand.self, ModelsCommand.self, AuditCommand.self, WebhooksCommand.self,
+        ]
     )
 }
 

@@ -8,7 +8,11 @@ struct CV: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cv",
         abstract: "Cross-validate the model's parameters: k folds, each held out once.",
-        discussion: "Classification targets use stratified folds. Prints each metric's mean and standard deviation."
+        discussion: """
+        Classification targets use stratified folds. Prints each metric's mean and standard deviation. \
+        The cross-validation is recorded as a run (kind cv) in the store: each metric's mean, standard \
+        deviation and per-fold values.
+        """
     )
 
     @Argument(help: "The CSV file.")
@@ -30,18 +34,33 @@ struct CV: ParsableCommand {
 
     @OptionGroup(title: "Reading the CSV file") var csv: CSVOptions
 
+    @Option(help: "The experiment to record the run under (default: `default`).")
+    var experiment: String?
+
+    @Option(name: .customLong("tag"), help: "A run tag, KEY=VALUE (repeatable).")
+    var tags: [String] = []
+
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2, got \(folds)") }
     }
 
     func run() throws {
-        let parameters = try ModelTraining.parameters(assignments: self.parameters.assignments, file: self.parameters.parameterFile)
-        var table = try CSVReader.read(path: data, options: try csv.readOptions()).table
-        if !self.parameters.ignoredColumns.isEmpty { table = try table.dropping(columns: self.parameters.ignoredColumns) }
+        var request = CrossValidationRequest(dataPath: data, target: target)
+        request.task = parameters.task
+        request.folds = folds
+        request.seed = seed
+        request.parameterAssignments = parameters.assignments
+        request.parameterFile = parameters.parameterFile
+        request.ignoredColumns = parameters.ignoredColumns
+        request.readOptions = try csv.readOptions()
+        var options = RunOptions()
+        options.experiment = experiment
+        options.tags = try RunRecordingOptions.parseTags(tags)
+        let store = try openStore()
         let progress = ProgressBar("cross-validating", unit: "folds")
-        let result = try CrossValidation.run(
-            table: table, target: target, task: self.parameters.task, parameters: parameters, folds: folds, seed: seed
-        ) { fold in progress.update(fold, of: folds) }
+        let (result, rows, runID) = try CrossValidationRuns.run(request, options: options, store: store) { fold in
+            progress.update(fold, of: folds)
+        }
         progress.finish()
         if json {
             let fields = result.metrics.indices.map { m in
@@ -49,16 +68,17 @@ struct CV: ParsableCommand {
                 return "\"\(result.metrics[m])\":{\"mean\":\(NumberFormatting.shortest(result.mean(m))),"
                     + "\"std\":\(NumberFormatting.shortest(result.standardDeviation(m))),\"folds\":[\(values)]}"
             }
-            print("{" + fields.joined(separator: ",") + "}")
+            print("{\"run_id\":\"\(runID)\"," + fields.joined(separator: ",") + "}")
             return
         }
-        print("\(folds)-fold cross-validation\(result.stratified ? " (stratified)" : ""), \(formatCount(table.rowCount)) rows")
+        print("\(folds)-fold cross-validation\(result.stratified ? " (stratified)" : ""), \(formatCount(rows)) rows")
         let width = result.metrics.map(\.count).max() ?? 0
         for (m, name) in result.metrics.enumerated() {
             let perFold = result.folds.map { formatMetric($0[m]) }.joined(separator: " ")
             print("  \(name)\(String(repeating: " ", count: width - name.count))  \(formatMetric(result.mean(m))) ± "
                 + "\(formatMetric(result.standardDeviation(m)))   folds: \(perFold)")
         }
+        print("run \(runID) recorded in \(store.location)")
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ApusModel
+import ApusService
 import ApusTable
 import ApusTrain
 
@@ -27,7 +28,7 @@ func formatMetric(_ value: Double) -> String {
     abs(value) < 100 ? NumberFormatting.formatFixed(value, decimals: 4) : NumberFormatting.significant(value, digits: 6)
 }
 
-/// Reads a model file, naming the path in any error.
-func loadModel(_ path: String) throws -> Model {
-    try ModelFile.read(path: path)
+/// Reads the model a reference names: a file, `NAME@ALIAS` or `NAME/VERSION`.
+func loadModel(_ reference: String) throws -> Model {
+    try ModelResolution.load(reference).model
 }

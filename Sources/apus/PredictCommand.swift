@@ -14,7 +14,7 @@ struct Predict: ParsableCommand {
         """
     )
 
-    @Argument(help: "The model file (.apus).")
+    @Argument(help: "The model: a file (.apus), NAME@ALIAS (credit-risk@champion) or NAME/VERSION (credit-risk/3).")
     var model: String
 
     @Argument(help: "The CSV file to predict.")
@@ -55,7 +55,7 @@ struct Evaluate: ParsableCommand {
         """
     )
 
-    @Argument(help: "The model file (.apus).")
+    @Argument(help: "The model: a file (.apus), NAME@ALIAS (credit-risk@champion) or NAME/VERSION (credit-risk/3).")
     var model: String
 
     @Argument(help: "A CSV file with the model's features and its target column.")

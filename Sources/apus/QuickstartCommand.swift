@@ -8,7 +8,7 @@ import Foundation
 /// `apus quickstart`: Apus's main job on the embedded demo data.
 struct Quickstart: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate demo credit data, inspect it, train a model and score it on held-out rows: the first five minutes with Apus."
+        abstract: "Generate demo credit data, inspect it, train a model, register it as credit-risk@champion and score it on held-out rows: the first five minutes with Apus."
     )
 
     @Option(help: "Folder for the demo files.")
@@ -58,16 +58,24 @@ struct Quickstart: ParsableCommand {
         request.ignoredColumns = ["application_date"]
         request.validationFraction = 0.1
         request.parameterAssignments = ["early_stopping_round=20", "num_iterations=500", "learning_rate=0.05"]
+        var options = RunOptions()
+        options.modelName = "credit-risk"
+        options.aliases = ["champion"]
+        options.reason = "apus quickstart"
+        let store = try openStore()
         let bar = ProgressBar("   training", unit: "rounds")
-        let outcome = try ModelTraining.train(request) { report in
+        let recorded = try TrainingRuns.train(request, options: options, store: store) { report in
             bar.update(report.round, of: report.rounds, detail: report.validation.map { "valid \($0.metric) \(formatMetric($0.value))" } ?? "")
         }
         bar.finish()
+        let outcome = recorded.outcome
         try ModelFile.write(outcome.model, to: modelPath)
-        print(Train.summary(outcome, path: modelPath).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n") + "\n")
+        print(Train.summary(outcome, path: modelPath).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n"))
+        print(Train.recordSummary(recorded, store: store).split(separator: "\n").map { "   " + $0 }.joined(separator: "\n") + "\n")
 
-        print("5. Scoring it on the \(formatCount(split.test.rowCount)) held-out rows")
-        let metrics = try ModelScoring.evaluate(outcome.model, on: try CSVReader.read(path: holdoutPath).table)
+        print("5. Scoring credit-risk@champion on the \(formatCount(split.test.rowCount)) held-out rows")
+        let champion = try ModelResolution.load("credit-risk@champion")
+        let metrics = try ModelScoring.evaluate(champion.model, on: try CSVReader.read(path: holdoutPath).table)
         let width = metrics.map(\.name.count).max() ?? 0
         for (name, value) in metrics {
             print("   \(name)\(String(repeating: " ", count: width - name.count))  \(formatMetric(value))")
@@ -75,8 +83,11 @@ struct Quickstart: ParsableCommand {
         print("""
 
         Next:
-          apus predict \(modelPath) \(holdoutPath) --id age --out predictions.csv
+          apus predict credit-risk@champion \(holdoutPath) --id age --out predictions.csv
           apus evaluate \(modelPath) \(holdoutPath) --json
+          apus runs list                                every training, with its metrics and cost
+          apus models show credit-risk                  versions, aliases and their history
+          apus audit verify                             check the hash-chained audit trail
           apus cv \(trainPath) --target \(target) --folds 5 --ignore application_date
           apus train \(trainPath) --target \(target) --ignore application_date --param num_leaves=15 --out small.apus
           apus params                                   every training parameter, with LightGBM's names

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ApusModel
 import ApusService
+import ApusStore
 import ApusTable
 import ApusTrain
 import Foundation
@@ -13,6 +14,10 @@ struct Train: ParsableCommand {
         Every column except the target (and --ignore'd ones) is a feature; text columns are left out. \
         The task follows from the target unless --task says: two values (0/1, booleans, two levels) is \
         binary, more levels multiclass, numbers regression.
+
+        Every training is recorded as a run in the store (.apus, or APUS_STORE): its parameters, data \
+        fingerprints, metrics per round, cost, and the model file. --register keeps the model as a new \
+        version of --name in the registry; --alias also points an alias (champion) at it.
         """
     )
 
@@ -33,12 +38,18 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("valid-fraction"), help: "Hold out this share of the rows to validate on instead.")
     var validationFraction: Double?
 
-    @Option(help: "Where to write the model (.apus).")
-    var out: String
+    @Option(help: "Where to write the model (.apus); needed unless the model is registered.")
+    var out: String?
+
+    @OptionGroup(title: "Recording and registering") var recording: RunRecordingOptions
 
     @OptionGroup(title: "Reading the CSV files") var csv: CSVOptions
 
     func validate() throws {
+        try recording.validate()
+        if out == nil && !recording.registers {
+            throw ValidationError("give --out FILE, or --register (with --name) to keep the model in the registry")
+        }
         if validationFile != nil && validationFraction != nil {
             throw ValidationError("give --valid or --valid-fraction, not both")
         }
@@ -57,18 +68,35 @@ struct Train: ParsableCommand {
         request.ignoredColumns = parameters.ignoredColumns
         request.weightColumn = weight
         request.readOptions = try csv.readOptions()
+        let store = try openStore()
         let progress = ProgressBar("training", unit: "rounds")
-        let outcome = try ModelTraining.train(request) { report in
+        let recorded = try TrainingRuns.train(request, options: try recording.runOptions(), store: store) { report in
             let detail = report.validation.map { "valid \($0.metric) \(formatMetric($0.value))" } ?? ""
             progress.update(report.round, of: report.rounds, detail: detail)
         }
         progress.finish()
-        try ModelFile.write(outcome.model, to: out)
-        print(Self.summary(outcome, path: out))
+        if let out { try ModelFile.write(recorded.outcome.model, to: out) }
+        print(Self.summary(recorded.outcome, path: out))
+        print(Self.recordSummary(recorded, store: store))
+        for error in recorded.webhookErrors { Terminal.writeError("warning: \(error)\n") }
+    }
+
+    /// The lines about the run and the registry printed after training.
+    static func recordSummary(_ recorded: RecordedTraining, store: any Store) -> String {
+        let cost = recorded.cost
+        var lines = ["run \(recorded.runID) recorded in \(store.location) (cpu \(formatSeconds(cost.cpuSeconds)), "
+            + "peak memory \(formatBytes(cost.peakMemoryBytes)), energy ≈ \(NumberFormatting.formatFixed(cost.energyJoules, decimals: 0)) J"
+            + (cost.energyMethod == "rapl" ? " measured" : " estimated") + ")"]
+        if let version = recorded.version {
+            lines.append("registered \(version.reference)" + recorded.aliasMoves.map { move in
+                "; \(move.model)@\(move.alias) -> version \(move.version)" + (move.previousVersion.map { " (was \($0))" } ?? " (new alias)")
+            }.joined())
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The summary printed after training.
-    static func summary(_ outcome: TrainingOutcome, path: String) -> String {
+    static func summary(_ outcome: TrainingOutcome, path: String?) -> String {
         let model = outcome.model, training = model.training
         var lines: [String] = []
         let objective = model.objective == model.task.rawValue ? "" : " (\(model.objective))"
@@ -99,7 +127,58 @@ struct Train: ParsableCommand {
             lines.append("  text columns left out: \(outcome.skippedColumns.joined(separator: ", "))")
         }
         for note in outcome.notes { lines.append("  note: \(note)") }
-        lines.append("wrote \(path)")
+        if let path { lines.append("wrote \(path)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The options that name a run and register its model, shared by `train` and `cv`.
+struct RunRecordingOptions: ParsableArguments {
+    @Option(help: "The model's name in the registry (also the run's experiment).")
+    var name: String?
+
+    @Option(help: "The experiment to record the run under (default: --name, else `default`).")
+    var experiment: String?
+
+    @Flag(help: "Register the model as a new version of --name.")
+    var register = false
+
+    @Option(help: "Point this alias (champion, challenger, ...) at the new version; implies --register (repeatable).")
+    var alias: [String] = []
+
+    @Option(help: "Why: recorded with the registration and alias moves in the audit trail.")
+    var reason: String?
+
+    @Option(name: .customLong("tag"), help: "A run tag, KEY=VALUE (repeatable).")
+    var tags: [String] = []
+
+    var registers: Bool { register || !alias.isEmpty }
+
+    func validate() throws {
+        if registers && name == nil { throw ValidationError("--register and --alias need --name NAME") }
+        _ = try runOptions()
+    }
+
+    func runOptions() throws -> RunOptions {
+        var options = RunOptions()
+        options.modelName = name
+        options.experiment = experiment
+        options.register = register
+        options.aliases = alias
+        options.reason = reason
+        options.tags = try Self.parseTags(tags)
+        return options
+    }
+
+    /// `KEY=VALUE` texts as a dictionary.
+    static func parseTags(_ tags: [String]) throws -> [String: String] {
+        var parsed: [String: String] = [:]
+        for tag in tags {
+            guard let equals = tag.firstIndex(of: "="), equals != tag.startIndex else {
+                throw ValidationError("--tag `\(tag)` is not KEY=VALUE")
+            }
+            parsed[String(tag[..<equals])] = String(tag[tag.index(after: equals)...])
+        }
+        return parsed
     }
 }
