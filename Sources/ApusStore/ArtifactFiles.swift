@@ -59,6 +59,20 @@ struct ArtifactFiles: Sendable {
         return ArtifactRef(sha256: sha256, size: size)
     }
 
+    /// Removes temporary files left by writers that died mid-write (their pid is gone);
+    /// returns how many.
+    @discardableResult
+    func removeAbandonedIncoming() -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix(".incoming-") {
+            let parts = name.split(separator: "-")
+            guard parts.count == 3, let pid = Int(parts[1]), !ProcessIdentity.isAlive(pid: pid, start: "") else { continue }
+            if unlink("\(root)/\(name)") == 0 { removed += 1 }
+        }
+        return removed
+    }
+
     /// Checks the stored file's size and hash; returns its path.
     @discardableResult
     func verify(sha256: String, size: Int64) throws -> String {

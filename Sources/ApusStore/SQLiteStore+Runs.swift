@@ -278,6 +278,7 @@ extension SQLiteStore {
     }
 
     public func reapAbandonedRuns() throws -> [String] {
+        artifactFiles.removeAbandonedIncoming()
         let host = ProcessIdentity.host
         let candidates = try read { db in
             try Row.fetchAll(

@@ -43,6 +43,11 @@ public final class SQLiteStore: Store {
         try StoreFiles.makeDirectory(directory)
         databasePath = (directory as NSString).appendingPathComponent("store.sqlite")
         artifactFiles = ArtifactFiles(root: (directory as NSString).appendingPathComponent("artifacts"))
+        // A store from a newer Apus is refused before anything is written to it (opening in
+        // WAL mode may write to the file).
+        if FileManager.default.fileExists(atPath: databasePath) {
+            try Self.refuseNewer(databasePath, location: directory, apusVersion: apusVersion)
+        }
         // Create the file ourselves, owner-only: SQLite gives its -wal and -shm files the
         // database file's permissions.
         let descriptor = open(databasePath, O_RDWR | O_CREAT, 0o600)
@@ -66,6 +71,33 @@ public final class SQLiteStore: Store {
     /// The schema version of the store on disk.
     public func schemaVersion() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT MAX(version) FROM schema_migrations") ?? 0 }
+    }
+
+    /// Throws when the store's newest migration is newer than this code knows, reading
+    /// through a read-only connection.
+    private static func refuseNewer(_ path: String, location: String, apusVersion: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout)
+        let newest: Row?
+        do {
+            let reader = try DatabaseQueue(path: path, configuration: configuration)
+            newest = try reader.read { db in
+                guard try db.tableExists("schema_migrations") else { return nil }
+                return try Row.fetchOne(db, sql: "SELECT version, apus_version FROM schema_migrations ORDER BY version DESC LIMIT 1")
+            }
+            try reader.close()
+        } catch {
+            throw StoreError("cannot open the store's database `\(path)`: \(message(error))")
+        }
+        if let newest, let version = newest["version"] as Int?, version > StoreSchema.currentVersion {
+            let writer: String = newest["apus_version"] ?? "?"
+            throw StoreError("""
+                the store at \(location) was written by a newer Apus (\(writer), store schema \(version)); \
+                this Apus (\(apusVersion)) knows store schemas up to \(StoreSchema.currentVersion). \
+                Upgrade Apus to use it; the store was not changed.
+                """)
+        }
     }
 
     private func migrate() throws {

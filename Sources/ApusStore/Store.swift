@@ -30,7 +30,8 @@ public protocol Store: Sendable {
     func runs(_ query: RunQuery) throws -> [RunRecord]
     /// Every value of metric `key` of a run, by step.
     func metricHistory(run id: String, key: String) throws -> [MetricPoint]
-    /// Marks `killed` every `running` run of this host whose process is gone; returns their ids.
+    /// Marks `killed` every `running` run of this host whose process is gone, and removes
+    /// artifact files such processes left half-written; returns the runs' ids.
     func reapAbandonedRuns() throws -> [String]
 
     // MARK: Artifacts

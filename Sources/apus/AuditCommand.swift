@@ -50,9 +50,9 @@ struct AuditVerify: ParsableCommand {
         commandName: "verify",
         abstract: "Check the audit trail: exits 1 naming the first row altered, removed or reordered.",
         discussion: """
-        Each row holds the SHA-256 of the previous row's hash and its own content; verify recomputes every \\
-        hash in order. With APUS_SIGNING_KEY set (or --public-key), each signed row's Ed25519 signature is \\
-        checked against that key. The printed head hash identifies the whole trail: keep it elsewhere and \\
+        Each row holds the SHA-256 of the previous row's hash and its own content; verify recomputes every \
+        hash in order. With APUS_SIGNING_KEY set (or --public-key), each signed row's Ed25519 signature is \
+        checked against that key. The printed head hash identifies the whole trail: keep it elsewhere and \
         pass it as --head later to detect rows removed from the end.
         """
     )

@@ -10,9 +10,9 @@ struct ModelsCommand: ParsableCommand {
         commandName: "models",
         abstract: "The model registry: registered models, their versions, aliases, rollback and archiving.",
         discussion: """
-        A registered model has numbered, immutable versions (`apus train --name NAME --register`) and aliases \\
-        such as champion that point at one version and move atomically. Wherever a model is taken, \\
-        NAME@ALIAS, NAME@latest and NAME/VERSION name one. Every change records who (APUS_USER, else the \\
+        A registered model has numbered, immutable versions (`apus train --name NAME --register`) and aliases \
+        such as champion that point at one version and move atomically. Wherever a model is taken, \
+        NAME@ALIAS, NAME@latest and NAME/VERSION name one. Every change records who (APUS_USER, else the \
         system user) and why (--reason) in the audit trail.
         """,
         subcommands: [ModelsList.self, ModelsShow.self, ModelsVersions.self, ModelsAlias.self, ModelsRollback.self, ModelsArchive.self]

@@ -19,8 +19,8 @@ struct RunsList: ParsableCommand {
         commandName: "list",
         abstract: "List runs, newest first.",
         discussion: """
-        --filter takes MLflow's search syntax: conditions joined by `and`, each metrics.NAME, params.NAME or \\
-        tags.NAME, or status, kind, experiment, compared with =, !=, <, <=, >, >= to a number or 'quoted text'. \\
+        --filter takes MLflow's search syntax: conditions joined by `and`, each metrics.NAME, params.NAME or \
+        tags.NAME, or status, kind, experiment, compared with =, !=, <, <=, >, >= to a number or 'quoted text'. \
         For example: --filter "metrics.auc > 0.8 and params.num_leaves = '31' and status = 'finished'".
         """
     )

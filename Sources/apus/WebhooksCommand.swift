@@ -9,9 +9,9 @@ struct WebhooksCommand: ParsableCommand {
         commandName: "webhooks",
         abstract: "Send registry events (alias moves, new versions, ...) to URLs, signed with HMAC-SHA256.",
         discussion: """
-        Each event is POSTed as JSON with headers X-Apus-Event, X-Apus-Delivery and X-Apus-Signature-256 \\
-        (sha256=HEX, the HMAC-SHA256 of the body with the webhook's secret). A delivery is tried 3 times at \\
-        once, then again by later commands or `apus webhooks deliver` after 1, 5 and 30 minutes, 2 and 12 hours; \\
+        Each event is POSTed as JSON with headers X-Apus-Event, X-Apus-Delivery and X-Apus-Signature-256 \
+        (sha256=HEX, the HMAC-SHA256 of the body with the webhook's secret). A delivery is tried 3 times at \
+        once, then again by later commands or `apus webhooks deliver` after 1, 5 and 30 minutes, 2 and 12 hours; \
         every attempt is recorded (`apus webhooks deliveries`).
         """,
         subcommands: [WebhooksAdd.self, WebhooksList.self, WebhooksRemove.self, WebhooksDeliveries.self, WebhooksDeliver.self]

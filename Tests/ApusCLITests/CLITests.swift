@@ -14,10 +14,22 @@ struct CLIRun {
         return root.appendingPathComponent(".build/debug/apus")
     }
 
-    init(_ arguments: [String], in directory: URL? = nil) throws {
+    /// The store of runs that name none: one per test process, so the tests never write
+    /// into the working directory's `.apus`.
+    static let sharedStore = FileManager.default.temporaryDirectory.appendingPathComponent("apus-cli-store-\(getpid())").path
+
+    /// Runs `apus arguments` in `directory`, with `environment` added to this process's
+    /// (APUS_STORE defaults to `sharedStore`, APUS_USER to `cli-test`).
+    init(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        variables["APUS_STORE"] = Self.sharedStore
+        variables["APUS_USER"] = "cli-test"
+        variables.removeValue(forKey: "APUS_SIGNING_KEY")
+        for (key, value) in environment { variables[key] = value }
+        process.environment = variables
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -10,7 +10,13 @@ struct HelpTests {
 
     @Test(arguments: [["--help"], ["quickstart", "--help"], ["data", "--help"], ["data", "inspect", "--help"],
                       ["data", "generate", "--help"], ["train", "--help"], ["predict", "--help"], ["evaluate", "--help"],
-                      ["cv", "--help"], ["params", "--help"]])
+                      ["cv", "--help"], ["params", "--help"], ["runs", "--help"], ["runs", "list", "--help"],
+                      ["runs", "show", "--help"], ["runs", "compare", "--help"], ["models", "--help"], ["models", "list", "--help"],
+                      ["models", "show", "--help"], ["models", "versions", "--help"], ["models", "alias", "--help"],
+                      ["models", "rollback", "--help"], ["models", "archive", "--help"], ["audit", "--help"],
+                      ["audit", "log", "--help"], ["audit", "verify", "--help"], ["audit", "keygen", "--help"],
+                      ["webhooks", "--help"], ["webhooks", "add", "--help"], ["webhooks", "list", "--help"],
+                      ["webhooks", "remove", "--help"], ["webhooks", "deliveries", "--help"], ["webhooks", "deliver", "--help"]])
     func helpMatchesTheStoredCopy(arguments: [String]) throws {
         setenv("COLUMNS", "100", 1)
         let run = try CLIRun(arguments)

@@ -83,9 +83,11 @@ struct ModelCommandTests {
         #expect(lines[1].hasPrefix("low,"))
         let cv = try CLIRun(["cv", data, "--target", "kind", "--folds", "3", "--param", "num_iterations=10", "--json"])
         #expect(cv.status == 0, "\(cv.error)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(cv.output.utf8)) as? [String: [String: Any]])
-        #expect((object["multi_accuracy"]?["folds"] as? [Double])?.count == 3)
-        #expect((object["multi_accuracy"]?["mean"] as? Double ?? 0) > 0.9)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(cv.output.utf8)) as? [String: Any])
+        let accuracy = try #require(object["multi_accuracy"] as? [String: Any])
+        #expect((accuracy["folds"] as? [Double])?.count == 3)
+        #expect((accuracy["mean"] as? Double ?? 0) > 0.9)
+        #expect((object["run_id"] as? String)?.count == 32, "the cv is recorded as a run")
     }
 
     @Test("docs/parameters.md holds the table `apus params --markdown` prints")
