@@ -6,6 +6,7 @@ public enum AuditEventKind: String, Sendable, Codable, CaseIterable {
     case runFailed = "run_failed"
     case runKilled = "run_killed"
     case modelCreated = "model_created"
+    case modelUpdated = "model_updated"
     case versionRegistered = "version_registered"
     case versionArchived = "version_archived"
     case aliasMoved = "alias_moved"
@@ -17,7 +18,7 @@ public enum AuditEventKind: String, Sendable, Codable, CaseIterable {
 
     /// The events a webhook can subscribe to.
     public static let webhookEvents: [AuditEventKind] = [
-        .runFinished, .runFailed, .runKilled, .modelCreated, .versionRegistered, .versionArchived, .aliasMoved, .rollback,
+        .runFinished, .runFailed, .runKilled, .modelCreated, .modelUpdated, .versionRegistered, .versionArchived, .aliasMoved, .rollback,
     ]
 }
 

@@ -138,6 +138,41 @@ extension SQLiteStore {
         }
     }
 
+    public func updateModel(_ name: String, description: String?, setTags: [String: String], removeTags: [String],
+                            reason: String) throws -> RegisteredModel {
+        try StoreNames.validate(name, as: "model name")
+        for key in Array(setTags.keys) + removeTags { try StoreNames.validate(key, as: "tag key") }
+        guard description != nil || !setTags.isEmpty || !removeTags.isEmpty else {
+            throw StoreError("nothing to change: give a description, tags to set, or tags to remove")
+        }
+        return try write { db in
+            _ = try self.fetchModelRow(db, name)
+            var details = ["reason": reason]
+            if let description {
+                try db.execute(sql: dialect.render("UPDATE registered_models SET description = ? WHERE name = ?"),
+                               arguments: [description, name])
+                details["description"] = description
+            }
+            for (key, value) in setTags.sorted(by: { $0.key < $1.key }) {
+                try db.execute(
+                    sql: dialect.render("""
+                        INSERT INTO model_tags (model, key, value) VALUES (?, ?, ?)
+                        ON CONFLICT (model, key) DO UPDATE SET value = excluded.value
+                        """),
+                    arguments: [name, key, value])
+                details["tag.\(key)"] = value
+            }
+            for key in removeTags {
+                try db.execute(sql: dialect.render("DELETE FROM model_tags WHERE model = ? AND key = ?"), arguments: [name, key])
+                details["removed_tag.\(key)"] = ""
+            }
+            try db.execute(sql: dialect.render("UPDATE registered_models SET updated = ? WHERE name = ?"),
+                           arguments: [StoreClock.now(), name])
+            try self.appendAudit(db, .modelUpdated, model: name, details: details)
+            return try self.fetchModel(db, name)
+        }
+    }
+
     public func models() throws -> [RegisteredModel] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT name FROM registered_models ORDER BY name").map { try self.fetchModel(db, $0["name"]) }

@@ -51,6 +51,9 @@ public protocol Store: Sendable {
     func rollback(model: String, alias: String, reason: String) throws -> AliasMove
     /// Archives a version; refused while an alias points at it.
     func archive(model: String, version: Int, reason: String) throws
+    /// Changes a registered model's description and tags.
+    func updateModel(_ name: String, description: String?, setTags: [String: String], removeTags: [String],
+                     reason: String) throws -> RegisteredModel
     /// Every registered model.
     func models() throws -> [RegisteredModel]
     /// One registered model.

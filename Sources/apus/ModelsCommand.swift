@@ -15,7 +15,8 @@ struct ModelsCommand: ParsableCommand {
         NAME@ALIAS, NAME@latest and NAME/VERSION name one. Every change records who (APUS_USER, else the \
         system user) and why (--reason) in the audit trail.
         """,
-        subcommands: [ModelsList.self, ModelsShow.self, ModelsVersions.self, ModelsAlias.self, ModelsRollback.self, ModelsArchive.self]
+        subcommands: [ModelsList.self, ModelsShow.self, ModelsVersions.self, ModelsAlias.self, ModelsRollback.self, ModelsArchive.self,
+                      ModelsUpdate.self]
     )
 }
 
@@ -74,6 +75,7 @@ struct ModelsShow: ParsableCommand {
         let model = details.model
         print("model \(model.name): \(model.versionCount) version\(model.versionCount == 1 ? "" : "s"), created \(model.created) by \(model.createdBy)")
         if !model.description.isEmpty { print("  \(model.description)") }
+        if !model.tags.isEmpty { print("  tags: " + model.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) }
         for (alias, version) in model.aliases.sorted(by: { $0.key < $1.key }) {
             print("  @\(alias) -> version \(version)")
         }
@@ -202,6 +204,36 @@ struct ModelsArchive: ParsableCommand {
         let store = try openStore()
         try store.archive(model: model, version: version, reason: reason)
         print("archived \(model)/\(version)")
+        deliverWebhooks(store)
+    }
+}
+
+/// `apus models update NAME`.
+struct ModelsUpdate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Change a registered model's description or tags.")
+
+    @Argument(help: "The registered model's name.")
+    var name: String
+
+    @Option(help: "What the model is for.")
+    var description: String?
+
+    @Option(name: .customLong("tag"), help: "A tag to set, KEY=VALUE (repeatable).")
+    var tags: [String] = []
+
+    @Option(name: .customLong("remove-tag"), help: "A tag to remove (repeatable).")
+    var removedTags: [String] = []
+
+    @Option(help: "Why (required): recorded in the audit trail.")
+    var reason: String
+
+    func run() throws {
+        let store = try openStore()
+        let model = try store.updateModel(name, description: description, setTags: try RunRecordingOptions.parseTags(tags),
+                                          removeTags: removedTags, reason: reason)
+        print("updated \(model.name)" + (model.description.isEmpty ? "" : ": \(model.description)")
+            + (model.tags.isEmpty ? "" : " [" + model.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "]"))
         deliverWebhooks(store)
     }
 }

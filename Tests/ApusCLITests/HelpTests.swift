@@ -13,7 +13,7 @@ struct HelpTests {
                       ["cv", "--help"], ["params", "--help"], ["runs", "--help"], ["runs", "list", "--help"],
                       ["runs", "show", "--help"], ["runs", "compare", "--help"], ["models", "--help"], ["models", "list", "--help"],
                       ["models", "show", "--help"], ["models", "versions", "--help"], ["models", "alias", "--help"],
-                      ["models", "rollback", "--help"], ["models", "archive", "--help"], ["audit", "--help"],
+                      ["models", "rollback", "--help"], ["models", "archive", "--help"], ["models", "update", "--help"], ["audit", "--help"],
                       ["audit", "log", "--help"], ["audit", "verify", "--help"], ["audit", "keygen", "--help"],
                       ["webhooks", "--help"], ["webhooks", "add", "--help"], ["webhooks", "list", "--help"],
                       ["webhooks", "remove", "--help"], ["webhooks", "deliveries", "--help"], ["webhooks", "deliver", "--help"]])

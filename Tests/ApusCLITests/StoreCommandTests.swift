@@ -115,7 +115,14 @@ struct StoreCommandTests {
         let evaluated = try work.apus(["evaluate", "credit@latest", work.test])
         #expect(evaluated.status == 0 && evaluated.output.contains("auc"))
 
+        let updated = try work.apus(["models", "update", "credit", "--description", "default risk of loan applications",
+                                     "--tag", "team=risk", "--tag", "tier=1", "--reason", "catalogue"])
+        #expect(updated.status == 0, "\(updated.error)")
+        #expect(updated.output.contains("updated credit: default risk of loan applications [team=risk, tier=1]"))
+        let retagged = try work.apus(["models", "update", "credit", "--remove-tag", "tier", "--reason", "no tiers"])
+        #expect(retagged.output.contains("[team=risk]"))
         let shownModel = try work.apus(["models", "show", "credit"])
+        #expect(shownModel.output.contains("  default risk of loan applications\n  tags: team=risk"))
         #expect(shownModel.output.contains("@champion -> version 1"))
         #expect(shownModel.output.contains("2 -> 1 (rollback)"))
         #expect(shownModel.output.contains("cli-test"))
@@ -124,6 +131,7 @@ struct StoreCommandTests {
         let events = try #require(try work.json(["audit", "log", "--model", "credit"]) as? [[String: Any]])
         #expect(events.compactMap { $0["event"] as? String } == [
             "model_created", "version_registered", "alias_moved", "version_registered", "alias_moved", "alias_moved", "rollback",
+            "model_updated", "model_updated",
         ])
         #expect(events.allSatisfy { $0["actor"] as? String == "cli-test" })
         let verified = try work.apus(["audit", "verify"])
