@@ -60,7 +60,8 @@ let package = Package(
         .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
-        .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore"]),
+        // GRDB directly, to tamper with a store's file the way someone holding it could.
+        .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore"]),
         // metrics_expected.py computed the scikit-learn values the tests embed.
         .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain", "ApusModel", "ApusTable"], exclude: ["metrics_expected.py"]),

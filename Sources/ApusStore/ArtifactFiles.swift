@@ -18,6 +18,11 @@ struct ArtifactFiles: Sendable {
 
     /// Copies the file at `source` into the store; returns its reference.
     func put(file source: String) throws -> ArtifactRef {
+        // A folder opens for reading, then fails to read with an error that names nothing.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StoreError("cannot read `\(source)` to store it as an artifact: it is a folder")
+        }
         guard let input = FileHandle(forReadingAtPath: source) else {
             throw StoreError("cannot read `\(source)` to store it as an artifact")
         }

@@ -22,7 +22,9 @@ public struct AuditSigner: Sendable {
     /// - Throws: `StoreError` saying what the text is not.
     public init(keyText: String, source: String = "APUS_SIGNING_KEY") throws {
         var text = keyText.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("/") || text.hasPrefix(".") || text.hasPrefix("~") {
+        // A base64 key may itself start with `/` (one key in 64 does): text that is a key is
+        // taken as one, and only other text that looks like a path is read as a file.
+        if Self.decodeKey(text)?.count != 32, text.hasPrefix("/") || text.hasPrefix(".") || text.hasPrefix("~") {
             let path = (text as NSString).expandingTildeInPath
             guard let contents = FileManager.default.contents(atPath: path) else {
                 throw StoreError("\(source): cannot read the key file `\(path)`")
@@ -54,7 +56,8 @@ public struct AuditSigner: Sendable {
     }
 
     static func decodeKey(_ text: String) -> Data? {
-        if text.count == 64, text.allSatisfy(\.isHexDigit) {
+        // ASCII only: `isHexDigit` also accepts fullwidth digits, which `UInt8(_:radix:)` does not.
+        if text.count == 64, text.allSatisfy({ $0.isASCII && $0.isHexDigit }) {
             var bytes = [UInt8]()
             var index = text.startIndex
             while index < text.endIndex {

@@ -101,6 +101,10 @@ extension SQLiteStore {
     public func finishRun(_ id: String, status: RunStatus, message: String?, cost: RunCost?, artifacts: [String: ArtifactRef]) throws {
         guard status != .running else { throw StoreError("a run ends as finished, failed or killed, not running") }
         for name in artifacts.keys { try StoreNames.validate(name, as: "artifact name") }
+        // As for a version: the bytes must be in the store, intact and of the size given,
+        // before the run (and the artifacts table, which keeps the first size it is given)
+        // records them.
+        for artifact in artifacts.values { try artifactFiles.verify(sha256: artifact.sha256, size: artifact.size) }
         try write { db in
             let seq = try self.runningSeq(db, id)
             for (name, artifact) in artifacts.sorted(by: { $0.key < $1.key }) {
@@ -143,7 +147,7 @@ extension SQLiteStore {
 
     public func run(_ idOrPrefix: String) throws -> RunRecord {
         let prefix = idOrPrefix.lowercased()
-        guard prefix.count >= 6, prefix.count <= 32, prefix.allSatisfy({ $0.isHexDigit }) else {
+        guard prefix.count >= 6, prefix.count <= 32, prefix.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
             throw StoreError("`\(StoreNames.printable(idOrPrefix))` is not a run id (6 to 32 hexadecimal digits)")
         }
         return try read { db in

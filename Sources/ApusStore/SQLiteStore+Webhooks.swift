@@ -31,7 +31,7 @@ extension SQLiteStore {
 
     public func addWebhook(url: String, events: [String], secret: String) throws -> Webhook {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              parsed.host != nil else {
+              let host = parsed.host, !host.isEmpty else {
             throw StoreError("webhook URL `\(StoreNames.printable(url))` is not an http:// or https:// URL")
         }
         guard !events.isEmpty else { throw StoreError("a webhook needs at least one event") }
