@@ -1,6 +1,7 @@
 /// The one JSON text of a value that the audit chain hashes and the webhooks send: object
-/// keys sorted by their UTF-8 bytes, no spaces, strings escaped minimally (`"`, `\`, and
-/// control characters as `\uXXXX`), numbers in Swift's shortest round-trip form.
+/// keys sorted by their UTF-8 bytes, no spaces, strings escaped minimally (`"`, `\`, `\n`,
+/// `\r`, `\t`, and other control characters as `\uXXXX`), integral numbers below 10^15 as
+/// integers and others in Swift's shortest round-trip form, non-finite numbers as `null`.
 public enum CanonicalJSON: Sendable, Equatable {
     case string(String)
     case number(Double)

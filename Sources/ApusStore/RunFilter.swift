@@ -4,7 +4,8 @@
 /// `experiment = 'credit-risk'`.
 ///
 /// `OP` is one of `=`, `!=`, `<`, `<=`, `>`, `>=` (numbers compare as numbers; text as
-/// text, and `=`/`!=` only). A metric's value is its value at its last step.
+/// text, and `=`/`!=` only). A metric's value is its value at its last step. A parameter
+/// compared with a number matches only where its value is a number.
 public struct RunFilter: Sendable, Equatable {
     /// What a condition looks at.
     public enum Subject: Sendable, Equatable {

@@ -38,7 +38,8 @@ extension SQLiteStore {
     }
 
     public func auditEvents(model: String?, limit: Int?) throws -> [AuditEvent] {
-        try read { db in
+        if let limit, limit < 0 { throw StoreError("a listing's limit is not negative (got \(limit))") }
+        return try read { db in
             var sql = "SELECT * FROM audit_events"
             var arguments: [(any DatabaseValueConvertible)?] = []
             if let model {

@@ -17,8 +17,8 @@ extension SQLiteStore {
                             start.origin.pid, start.origin.processStart, start.origin.apusVersion, start.origin.gitCommit,
                             start.seed])!
             for (key, value) in start.parameters.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: dialect.render("INSERT INTO run_params (run_seq, key, value) VALUES (?, ?, ?)"),
-                               arguments: [seq, key, value])
+                try db.execute(sql: dialect.render("INSERT INTO run_params (run_seq, key, value, number) VALUES (?, ?, ?, ?)"),
+                               arguments: [seq, key, value, Self.number(value)])
             }
             try self.insertTags(db, start.tags, seq: seq)
             try self.insertInputs(db, start.inputs, seq: seq)
@@ -212,7 +212,7 @@ extension SQLiteStore {
                 arguments += [key, value]
             case .parameter(let key):
                 if case .number = condition.value {
-                    sql += " AND EXISTS (SELECT 1 FROM run_params p WHERE p.run_seq = r.seq AND p.key = ? AND CAST(p.value AS DOUBLE PRECISION) \(op) ?)"
+                    sql += " AND EXISTS (SELECT 1 FROM run_params p WHERE p.run_seq = r.seq AND p.key = ? AND p.number \(op) ?)"
                 } else {
                     sql += " AND EXISTS (SELECT 1 FROM run_params p WHERE p.run_seq = r.seq AND p.key = ? AND p.value \(op) ?)"
                 }
@@ -239,8 +239,11 @@ extension SQLiteStore {
             sql += " ORDER BY (SELECT m.value FROM run_latest_metrics m WHERE m.run_seq = r.seq AND m.key = ?) \(direction) NULLS LAST, r.seq DESC"
             arguments.append(String(key.dropFirst("metrics.".count)))
         case let key where key.hasPrefix("params."):
-            sql += " ORDER BY (SELECT p.value FROM run_params p WHERE p.run_seq = r.seq AND p.key = ?) \(direction) NULLS LAST, r.seq DESC"
-            arguments.append(String(key.dropFirst("params.".count)))
+            // Numbers in numeric order, before text in text order.
+            let name = String(key.dropFirst("params.".count))
+            sql += " ORDER BY (SELECT p.number FROM run_params p WHERE p.run_seq = r.seq AND p.key = ?) \(direction) NULLS LAST,"
+                + " (SELECT p.value FROM run_params p WHERE p.run_seq = r.seq AND p.key = ?) \(direction) NULLS LAST, r.seq DESC"
+            arguments += [name, name]
         case let other:
             throw StoreError("cannot order runs by `\(StoreNames.printable(other))`: use start_time, metrics.NAME or params.NAME")
         }
@@ -302,6 +305,14 @@ extension SQLiteStore {
             }
         }
         return reaped
+    }
+
+    /// A parameter's value as a number, when the whole text is a finite decimal number
+    /// (so `params.num_leaves > 20` compares numbers, and text never matches a number).
+    static func number(_ text: String) -> Double? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 43 || $0 == 101 || $0 == 69 }),
+              let value = Double(text), value.isFinite else { return nil }
+        return value
     }
 
     /// A new run id: 128 random bits as 32 hexadecimal digits.

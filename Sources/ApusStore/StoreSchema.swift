@@ -64,10 +64,12 @@ public enum StoreSchema {
                     run_seq BIGINT NOT NULL REFERENCES runs (seq),
                     key TEXT NOT NULL,
                     value TEXT NOT NULL,
+                    number DOUBLE PRECISION,
                     PRIMARY KEY (run_seq, key)
                 )
                 """,
                 "CREATE INDEX run_params_key ON run_params (key, value)",
+                "CREATE INDEX run_params_number ON run_params (key, number)",
                 """
                 CREATE TABLE run_metrics (
                     run_seq BIGINT NOT NULL REFERENCES runs (seq),

@@ -82,6 +82,7 @@ struct AuditVerify: ParsableCommand {
         } else if result.isIntact {
             print("audit trail intact: \(formatCount(result.rows)) rows, "
                 + (key == nil ? "\(result.signedRows) signed (not checked against a key of yours)" : "\(result.signedRows) signatures verified")
+                + (key != nil && result.signedRows < result.rows ? " (\(formatCount(result.rows - result.signedRows)) rows unsigned: written before signing began)" : "")
                 + "\nhead \(result.headHash)")
         } else {
             print("audit trail BROKEN at row \(result.firstBrokenRow!): \(result.problem ?? "")")

@@ -122,17 +122,21 @@ struct StoreReliabilityTests {
     func killNineDuringRegistration() throws {
         let work = try StoreWorkspace(rows: 1500)
         defer { work.remove() }
-        // A finished training's length, to spread the kills over it.
+        let arguments = ["train", work.train, "--target", "default", "--ignore", "application_date", "--valid", work.test,
+                         "--param", "num_iterations=8", "--name", "m", "--alias", "champion"]
+        // How long a run stays `running` until its process ends, to spread the kills over it.
+        let first = try BackgroundApus(arguments, workspace: work)
+        _ = try #require(try Self.waitForRunningRun(work))
         let start = Date()
-        #expect(try work.train(["--name", "m", "--alias", "champion"]).status == 0)
+        #expect(first.wait().status == 0)
         let length = Date().timeIntervalSince(start)
         for attempt in 0..<10 {
-            let training = try BackgroundApus(["train", work.train, "--target", "default", "--ignore", "application_date",
-                                               "--valid", work.test, "--param", "num_iterations=8", "--name", "m",
-                                               "--alias", "champion"], workspace: work)
-            Thread.sleep(forTimeInterval: length * (0.5 + 0.06 * Double(attempt)))
+            let training = try BackgroundApus(arguments, workspace: work)
+            _ = try Self.waitForRunningRun(work)
+            Thread.sleep(forTimeInterval: length * 0.12 * Double(attempt))
             training.signal(SIGKILL)
             _ = training.wait()
+            _ = try work.apus(["runs", "list"])  // reaps the killed run, so the next wait sees only its own
         }
         let runs = try #require(try work.json(["runs", "list", "--limit", "100"]) as? [[String: Any]])
         #expect(runs.count == 11)

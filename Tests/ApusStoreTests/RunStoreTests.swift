@@ -236,7 +236,7 @@ import Testing
             r2 = try temporary.startRun(kind: "cv", parameters: ["num_leaves": "63", "learning_rate": "0.05"], tags: ["team": "b"])
             try store.logMetrics([MetricPoint(key: "auc", value: 0.9)], run: r2)
             try store.finishRun(r2, status: .failed, message: "out of memory", cost: nil, artifacts: [:])
-            r3 = try temporary.startRun(parameters: ["num_leaves": "127"], tags: ["team": "a"])
+            r3 = try temporary.startRun(parameters: ["num_leaves": "127", "learning_rate": "adam"], tags: ["team": "a"])
             r4 = try temporary.startRun(experiment: "other", parameters: ["num_leaves": "31"])
             try store.logMetrics([MetricPoint(key: "auc", value: 0.95)], run: r4)
         }
@@ -283,6 +283,12 @@ import Testing
         #expect(try l.ids("params.num_leaves != '31'") == [l.r3, l.r2])
         #expect(try l.ids("params.learning_rate = '0.10'") == [])  // text compares as text
         #expect(try l.ids("params.learning_rate = 0.10") == [l.r1])  // a number as a number
+        // Text never compares as a number (SQLite's CAST would have made `adam` 0).
+        #expect(try l.ids("params.learning_rate < 1") == [l.r2, l.r1])
+        #expect(try l.ids("params.learning_rate = 'adam'") == [l.r3])
+        // Ordering by a parameter: numbers in numeric order, then text.
+        #expect(try l.ids(RunQuery(experiment: "exp", orderBy: "params.num_leaves", ascending: true)) == [l.r1, l.r2, l.r3])
+        #expect(try l.ids(RunQuery(experiment: "exp", orderBy: "params.learning_rate", ascending: true)) == [l.r2, l.r1, l.r3])
     }
 
     @Test func runsAreFilteredByTagsStatusKindAndExperiment() throws {

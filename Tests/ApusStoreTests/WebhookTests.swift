@@ -58,7 +58,7 @@ import Testing
         #expect(throws: StoreError("a webhook needs at least one event")) {
             try store.addWebhook(url: "http://127.0.0.1/x", events: [], secret: Self.secret)
         }
-        let known = "run_finished, run_failed, run_killed, model_created, version_registered, version_archived, alias_moved, rollback"
+        let known = "run_finished, run_failed, run_killed, model_created, model_updated, version_registered, version_archived, alias_moved, rollback"
         #expect(throws: StoreError("`run_started` is not a webhook event; the events are \(known)")) {
             try store.addWebhook(url: "http://127.0.0.1/x", events: ["alias_moved", "run_started"], secret: Self.secret)
         }
