@@ -92,7 +92,7 @@ public enum ModelResolution {
 
     /// The model `text` names, opening the store named by the environment if needed.
     public static func load(_ text: String) throws -> ResolvedModel {
-        try load(try ModelReference(parsing: text)) { try StoreLocation.open(apusVersion: apusVersion) }
+        try load(try ModelReference(parsing: text)) { try StoreLocation.open(apusVersion: apusVersion, create: false) }
     }
 
     private static func load(_ version: ModelVersion, reference: ModelReference, store: any Store) throws -> ResolvedModel {

@@ -27,7 +27,7 @@ struct AuditLog: ParsableCommand {
     var json = false
 
     func run() throws {
-        let events = try openStore().auditEvents(model: model, limit: limit)
+        let events = try openStore(existing: true).auditEvents(model: model, limit: limit)
         if json {
             try printJSON(events)
             return
@@ -67,7 +67,7 @@ struct AuditVerify: ParsableCommand {
     var json = false
 
     func run() throws {
-        let store = try openStore()
+        let store = try openStore(existing: true)
         let key = try publicKey ?? AuditSigner.fromEnvironment()?.publicKey
         var result = try store.verifyAudit(publicKey: key)
         if let head, result.isIntact, head != result.headHash {

@@ -28,7 +28,7 @@ struct ModelsList: ParsableCommand {
     var json = false
 
     func run() throws {
-        let models = try openStore().models()
+        let models = try openStore(existing: true).models()
         if json {
             try printJSON(models)
             return
@@ -65,7 +65,7 @@ struct ModelsShow: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore()
+        let store = try openStore(existing: true)
         let details = Details(model: try store.model(name), versions: try store.versions(of: name),
                               aliasHistory: try store.aliasHistory(model: name, alias: nil))
         if json {
@@ -106,7 +106,7 @@ struct ModelsVersions: ParsableCommand {
     var json = false
 
     func run() throws {
-        let versions = try openStore().versions(of: name)
+        let versions = try openStore(existing: true).versions(of: name)
         if json {
             try printJSON(versions)
         } else {
@@ -153,7 +153,7 @@ struct ModelsAlias: ParsableCommand {
 
     func run() throws {
         let (model, alias) = try parseAliasReference(reference)
-        let store = try openStore()
+        let store = try openStore(existing: true)
         let move = try store.setAlias(model: model, alias: alias, version: version, reason: reason)
         print("\(model)@\(alias) -> version \(move.version)" + (move.previousVersion.map { " (was \($0))" } ?? " (new alias)"))
         deliverWebhooks(store)
@@ -176,7 +176,7 @@ struct ModelsRollback: ParsableCommand {
 
     func run() throws {
         let (model, alias) = try parseAliasReference(reference)
-        let store = try openStore()
+        let store = try openStore(existing: true)
         let move = try store.rollback(model: model, alias: alias, reason: reason)
         print("\(model)@\(alias) rolled back to version \(move.version) (was \(move.previousVersion.map(String.init) ?? "-"))")
         deliverWebhooks(store)
@@ -201,7 +201,7 @@ struct ModelsArchive: ParsableCommand {
             throw ValidationError("`\(reference)` is not NAME/VERSION (like credit-risk/2)")
         }
         let model = String(reference[..<slash])
-        let store = try openStore()
+        let store = try openStore(existing: true)
         try store.archive(model: model, version: version, reason: reason)
         print("archived \(model)/\(version)")
         deliverWebhooks(store)
@@ -229,7 +229,7 @@ struct ModelsUpdate: ParsableCommand {
     var reason: String
 
     func run() throws {
-        let store = try openStore()
+        let store = try openStore(existing: true)
         let model = try store.updateModel(name, description: description, setTags: try RunRecordingOptions.parseTags(tags),
                                           removeTags: removedTags, reason: reason)
         print("updated \(model.name)" + (model.description.isEmpty ? "" : ": \(model.description)")

@@ -51,7 +51,7 @@ struct RunsList: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore()
+        let store = try openStore(existing: true)
         _ = try store.reapAbandonedRuns()
         let query = RunQuery(experiment: experiment, filter: try filter.map(RunFilter.init(parsing:)) ?? RunFilter(),
                              orderBy: orderBy, ascending: ascending, limit: limit)
@@ -106,7 +106,7 @@ struct RunsShow: ParsableCommand {
     var json = false
 
     func run() throws {
-        let store = try openStore()
+        let store = try openStore(existing: true)
         _ = try store.reapAbandonedRuns()
         let record = try store.run(id)
         if json {
@@ -183,7 +183,7 @@ struct RunsCompare: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore()
+        let store = try openStore(existing: true)
         let records = try runs.map { try store.run($0) }
         let parameterKeys = Set(records.flatMap(\.parameters.keys)).sorted()
         let metricKeys = Set(records.flatMap(\.metrics.keys)).sorted()

@@ -4,9 +4,10 @@ import ApusTable
 import ApusTrain
 import Foundation
 
-/// Opens the store that `APUS_STORE` names (else `.apus` in the working directory).
-func openStore() throws -> any Store {
-    try StoreLocation.open(apusVersion: apusVersion)
+/// Opens the store that `APUS_STORE` names (else `.apus` in the working directory),
+/// creating it unless `existing` (commands that only read never leave an empty store behind).
+func openStore(existing: Bool = false) throws -> any Store {
+    try StoreLocation.open(apusVersion: apusVersion, create: !existing)
 }
 
 /// Prints `value` as JSON (sorted keys, indented; NaN and infinities as strings).

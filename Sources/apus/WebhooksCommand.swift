@@ -60,7 +60,7 @@ struct WebhooksList: ParsableCommand {
     var json = false
 
     func run() throws {
-        let hooks = try openStore().webhooks()
+        let hooks = try openStore(existing: true).webhooks()
         if json {
             try printJSON(hooks)
             return
@@ -81,7 +81,7 @@ struct WebhooksRemove: ParsableCommand {
     var id: Int
 
     func run() throws {
-        try openStore().removeWebhook(id: id)
+        try openStore(existing: true).removeWebhook(id: id)
         print("removed webhook \(id)")
     }
 }
@@ -97,7 +97,7 @@ struct WebhooksDeliveries: ParsableCommand {
     var json = false
 
     func run() throws {
-        let deliveries = try openStore().deliveries(limit: limit)
+        let deliveries = try openStore(existing: true).deliveries(limit: limit)
         if json {
             try printJSON(deliveries)
             return
@@ -118,7 +118,7 @@ struct WebhooksDeliver: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "deliver", abstract: "Send the deliveries that are due now.")
 
     func run() throws {
-        let outcome = try WebhookDispatcher().deliverDue(try openStore())
+        let outcome = try WebhookDispatcher().deliverDue(try openStore(existing: true))
         for error in outcome.errors { print(error) }
         print("delivered \(outcome.delivered), pending \(outcome.pending), failed \(outcome.failed)")
         if outcome.pending + outcome.failed > 0 { throw ExitCode(1) }

@@ -176,6 +176,19 @@ struct StoreCommandTests {
         #expect(try work.apus(["audit", "verify"]).status == 0)
     }
 
+    @Test("commands that only read never create a store")
+    func readingDoesNotCreateAStore() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent(".apus").path
+        for arguments in [["runs", "list"], ["models", "list"], ["audit", "verify"], ["predict", "m@champion", "x.csv"]] {
+            let run = try CLIRun(arguments, in: directory, environment: ["APUS_STORE": store])
+            #expect(run.status != 0)
+            #expect(run.error.contains("there is no store at \(store) yet: `apus train` records the first run"), "\(arguments): \(run.error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: store))
+    }
+
     @Test("a failed training is recorded as a failed run with its error")
     func failedRun() throws {
         let work = try StoreWorkspace(rows: 300)
