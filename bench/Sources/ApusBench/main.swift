@@ -4,6 +4,7 @@
 //   apus-bench csv FILE [--threads N] [--sample ROWS] [--block-mb MB]   read FILE into a table
 //   apus-bench csv-stream FILE             stream FILE in batches, counting rows
 //   apus-bench gbdt TRAIN TEST --target COL [--param NAME=VALUE ...]   train and predict (GBDTBench.swift)
+//   apus-bench store [--runs N] [--metrics M] [--params P] [--dir PATH]   record runs, then list them (StoreBench.swift)
 import ApusTable
 #if canImport(Glibc)
 import Glibc
@@ -47,8 +48,15 @@ func columnBytes(_ table: Table) -> Int {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count >= 2 && arguments[1] == "store" {
+    do { try runStoreBench(arguments) } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 guard arguments.count >= 3 else {
-    print("usage: apus-bench csv|csv-stream FILE [--threads N] | gbdt TRAIN TEST --target COL [--param NAME=VALUE ...]")
+    print("usage: apus-bench csv|csv-stream FILE [--threads N] | gbdt TRAIN TEST --target COL [--param NAME=VALUE ...] | store [--runs N] [--metrics M] [--params P] [--repeat R] [--dir PATH] [--keep] [--reuse STORE]")
     exit(2)
 }
 if arguments[1] == "gbdt" {
