@@ -16,9 +16,9 @@ extension SQLiteStore {
                 arguments: [id, start.experiment, start.kind, StoreClock.now(), start.origin.user, start.origin.host,
                             start.origin.pid, start.origin.processStart, start.origin.apusVersion, start.origin.gitCommit,
                             start.seed])!
+            let insert = try db.cachedStatement(sql: dialect.render("INSERT INTO run_params (run_seq, key, value, number) VALUES (?, ?, ?, ?)"))
             for (key, value) in start.parameters.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: dialect.render("INSERT INTO run_params (run_seq, key, value, number) VALUES (?, ?, ?, ?)"),
-                               arguments: [seq, key, value, Self.number(value)])
+                try insert.execute(arguments: [seq, key, value, Self.number(value)])
             }
             try self.insertTags(db, start.tags, seq: seq)
             try self.insertInputs(db, start.inputs, seq: seq)
@@ -74,21 +74,19 @@ extension SQLiteStore {
         try write { db in
             let seq = try self.runningSeq(db, id)
             let time = StoreClock.now()
+            let insertValue = try db.cachedStatement(sql: dialect.render("""
+                INSERT INTO run_metrics (run_seq, key, step, value, time) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (run_seq, key, step) DO UPDATE SET value = excluded.value, time = excluded.time
+                """))
+            let insertLatest = try db.cachedStatement(sql: dialect.render("""
+                INSERT INTO run_latest_metrics (run_seq, key, step, value) VALUES (?, ?, ?, ?)
+                ON CONFLICT (run_seq, key) DO UPDATE SET step = excluded.step, value = excluded.value
+                WHERE excluded.step >= run_latest_metrics.step
+                """))
             for metric in metrics {
                 let value: Double? = metric.value.isNaN ? nil : metric.value
-                try db.execute(
-                    sql: dialect.render("""
-                        INSERT INTO run_metrics (run_seq, key, step, value, time) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (run_seq, key, step) DO UPDATE SET value = excluded.value, time = excluded.time
-                        """),
-                    arguments: [seq, metric.key, metric.step, value, time])
-                try db.execute(
-                    sql: dialect.render("""
-                        INSERT INTO run_latest_metrics (run_seq, key, step, value) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (run_seq, key) DO UPDATE SET step = excluded.step, value = excluded.value
-                        WHERE excluded.step >= run_latest_metrics.step
-                        """),
-                    arguments: [seq, metric.key, metric.step, value])
+                try insertValue.execute(arguments: [seq, metric.key, metric.step, value, time])
+                try insertLatest.execute(arguments: [seq, metric.key, metric.step, value])
             }
         }
     }
@@ -208,7 +206,8 @@ extension SQLiteStore {
             }
             switch condition.subject {
             case .metric(let key):
-                sql += " AND EXISTS (SELECT 1 FROM run_latest_metrics m WHERE m.run_seq = r.seq AND m.key = ? AND m.value \(op) ?)"
+                // Driven by the (key, value) index rather than checked run by run.
+                sql += " AND r.seq IN (SELECT m.run_seq FROM run_latest_metrics m WHERE m.key = ? AND m.value \(op) ?)"
                 arguments += [key, value]
             case .parameter(let key):
                 if case .number = condition.value {
@@ -254,18 +253,24 @@ extension SQLiteStore {
             var records = rows.map(Self.runRecord)
             guard !records.isEmpty else { return [] }
             var index: [Int: Int] = [:]
+            index.reserveCapacity(rows.count)
             for (position, row) in rows.enumerated() { index[row["seq"]] = position }
             let placeholders = Array(repeating: "?", count: rows.count).joined(separator: ", ")
-            let seqs: [(any DatabaseValueConvertible)?] = rows.map { $0["seq"] as Int }
-            for metric in try Row.fetchAll(
+            let seqs = StatementArguments(rows.map { $0["seq"] as Int })
+            // Columns by position and a reused cursor row: a page of 1,000 runs holds 50,000 metrics.
+            let metrics = try Row.fetchCursor(
                 db, sql: dialect.render("SELECT run_seq, key, value FROM run_latest_metrics WHERE run_seq IN (\(placeholders))"),
-                arguments: StatementArguments(seqs)) {
-                records[index[metric["run_seq"]]!].metrics[metric["key"]] = (metric["value"] as Double?) ?? .nan
+                arguments: seqs)
+            while let metric = try metrics.next() {
+                let position = index[metric[0]]!
+                let value: Double? = metric[2]
+                records[position].metrics[metric[1]] = value ?? .nan
             }
-            for tag in try Row.fetchAll(
+            let tags = try Row.fetchCursor(
                 db, sql: dialect.render("SELECT run_seq, key, value FROM run_tags WHERE run_seq IN (\(placeholders))"),
-                arguments: StatementArguments(seqs)) {
-                records[index[tag["run_seq"]]!].tags[tag["key"]] = tag["value"]
+                arguments: seqs)
+            while let tag = try tags.next() {
+                records[index[tag[0]]!].tags[tag[1]] = tag[2]
             }
             return records
         }

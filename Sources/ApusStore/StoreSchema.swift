@@ -66,7 +66,7 @@ public enum StoreSchema {
                     value TEXT NOT NULL,
                     number DOUBLE PRECISION,
                     PRIMARY KEY (run_seq, key)
-                )
+                ) {without_rowid}
                 """,
                 "CREATE INDEX run_params_key ON run_params (key, value)",
                 "CREATE INDEX run_params_number ON run_params (key, number)",
@@ -78,7 +78,7 @@ public enum StoreSchema {
                     value DOUBLE PRECISION,
                     time TEXT NOT NULL,
                     PRIMARY KEY (run_seq, key, step)
-                )
+                ) {without_rowid}
                 """,
                 """
                 CREATE TABLE run_latest_metrics (
@@ -87,7 +87,7 @@ public enum StoreSchema {
                     step BIGINT NOT NULL,
                     value DOUBLE PRECISION,
                     PRIMARY KEY (run_seq, key)
-                )
+                ) {without_rowid}
                 """,
                 "CREATE INDEX run_latest_metrics_key ON run_latest_metrics (key, value)",
                 """
@@ -96,7 +96,7 @@ public enum StoreSchema {
                     key TEXT NOT NULL,
                     value TEXT NOT NULL,
                     PRIMARY KEY (run_seq, key)
-                )
+                ) {without_rowid}
                 """,
                 """
                 CREATE TABLE run_inputs (
