@@ -10,11 +10,12 @@ func openStore(existing: Bool = false) throws -> any Store {
     try StoreLocation.open(apusVersion: apusVersion, create: !existing)
 }
 
-/// Prints `value` as JSON (sorted keys, indented; NaN and infinities as strings).
+/// Prints `value` as JSON (sorted keys, indented; NaN and infinities as the strings "NaN",
+/// "inf" and "-inf", as `apus data inspect --json` writes them).
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "NaN")
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
