@@ -45,7 +45,7 @@ public enum CrossValidationRuns {
         recorded["cv_folds"] = String(request.folds)
         recorded["cv_seed"] = String(request.seed)
         var tags = options.tags
-        tags["target"] = request.target
+        if tags["target"] == nil { tags["target"] = request.target }
         let meter = RunCostMeter()
         let runID = try store.startRun(RunStart(
             experiment: options.experimentName, kind: "cv", parameters: recorded, tags: tags,

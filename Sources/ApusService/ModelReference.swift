@@ -6,7 +6,8 @@ import Foundation
 /// What names a model wherever one is taken: `NAME@ALIAS` (`credit-risk@champion`,
 /// `credit-risk@latest`), `NAME/VERSION` (`credit-risk/3`), or the path of a model file.
 ///
-/// An existing file wins: `models/3` that is a file is that file.
+/// An existing file wins: `models/3` that is a file is that file; a name ending in `.apus`
+/// is always a file.
 public enum ModelReference: Sendable, Equatable, CustomStringConvertible {
     /// A model file.
     case file(String)
@@ -23,6 +24,9 @@ public enum ModelReference: Sendable, Equatable, CustomStringConvertible {
         if FileManager.default.fileExists(atPath: text) {
             self = .file(text)
             return
+        }
+        if text.hasSuffix(".apus") {
+            throw ServiceError("there is no model file `\(text)`")
         }
         if let at = text.lastIndex(of: "@"), !text.contains("/") {
             let model = String(text[..<at]), alias = String(text[text.index(after: at)...])

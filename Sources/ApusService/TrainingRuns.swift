@@ -69,7 +69,7 @@ public enum TrainingRuns {
         var recorded = parameters.canonicalText
         recorded["num_threads"] = parameters.text(of: "num_threads")
         var tags = options.tags
-        tags["target"] = request.target
+        if tags["target"] == nil { tags["target"] = request.target }
         let meter = RunCostMeter()
         let runID = try store.startRun(RunStart(
             experiment: options.experimentName, kind: "train", parameters: recorded, tags: tags,
@@ -117,6 +117,9 @@ public enum TrainingRuns {
             if let name = options.modelName { try StoreNames.validate(name, as: "model name") }
             try StoreNames.validate(options.experimentName, as: "experiment name")
             for alias in options.aliases { try StoreNames.validateAlias(alias) }
+            if let repeated = options.aliases.first(where: { alias in options.aliases.filter { $0 == alias }.count > 1 }) {
+                throw StoreError("the alias `\(repeated)` is given twice")
+            }
             for key in options.tags.keys { try StoreNames.validate(key, as: "tag key") }
         } catch let error as StoreError {
             throw ServiceError(error.description)

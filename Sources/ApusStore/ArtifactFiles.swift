@@ -28,7 +28,7 @@ struct ArtifactFiles: Sendable {
         }
         defer { try? input.close() }
         try StoreFiles.makeDirectory(root)
-        let temporary = "\(root)/.incoming-\(ProcessIdentity.pid)-\(UInt64.random(in: 0...UInt64.max))"
+        let temporary = "\(root)/.incoming-\(ProcessIdentity.host)-\(ProcessIdentity.pid)-\(UInt64.random(in: 0...UInt64.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { throw StoreError("cannot create `\(temporary)`: \(StoreFiles.errnoText())") }
         var hasher = SHA256()
@@ -64,15 +64,16 @@ struct ArtifactFiles: Sendable {
         return ArtifactRef(sha256: sha256, size: size)
     }
 
-    /// Removes temporary files left by writers that died mid-write (their pid is gone);
-    /// returns how many.
+    /// Removes temporary files left by writers on this host that died mid-write (their pid
+    /// is gone); returns how many. Files of other hosts sharing the store are left alone.
     @discardableResult
     func removeAbandonedIncoming() -> Int {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return 0 }
+        let prefix = ".incoming-\(ProcessIdentity.host)-"
         var removed = 0
-        for name in names where name.hasPrefix(".incoming-") {
-            let parts = name.split(separator: "-")
-            guard parts.count == 3, let pid = Int(parts[1]), !ProcessIdentity.isAlive(pid: pid, start: "") else { continue }
+        for name in names where name.hasPrefix(prefix) {
+            let parts = name.dropFirst(prefix.count).split(separator: "-")
+            guard parts.count == 2, let pid = Int(parts[0]), !ProcessIdentity.isAlive(pid: pid, start: "") else { continue }
             if unlink("\(root)/\(name)") == 0 { removed += 1 }
         }
         return removed

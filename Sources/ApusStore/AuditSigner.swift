@@ -4,7 +4,7 @@ import Foundation
 /// Signs audit rows with an Ed25519 key and checks signatures.
 ///
 /// `APUS_SIGNING_KEY` holds the private key: 32 raw bytes in base64 (or hexadecimal), or
-/// the path of a file holding that text. `apus audit keygen` makes one.
+/// the path (absolute or relative) of a file holding that text. `apus audit keygen` makes one.
 public struct AuditSigner: Sendable {
     let key: Curve25519.Signing.PrivateKey
 
@@ -24,7 +24,9 @@ public struct AuditSigner: Sendable {
         var text = keyText.trimmingCharacters(in: .whitespacesAndNewlines)
         // A base64 key may itself start with `/` (one key in 64 does): text that is a key is
         // taken as one, and only other text that looks like a path is read as a file.
-        if Self.decodeKey(text)?.count != 32, text.hasPrefix("/") || text.hasPrefix(".") || text.hasPrefix("~") {
+        let looksLikePath = text.hasPrefix("/") || text.hasPrefix(".") || text.hasPrefix("~") || text.contains("/")
+            || FileManager.default.fileExists(atPath: text)
+        if Self.decodeKey(text)?.count != 32, looksLikePath {
             let path = (text as NSString).expandingTildeInPath
             guard let contents = FileManager.default.contents(atPath: path) else {
                 throw StoreError("\(source): cannot read the key file `\(path)`")

@@ -82,7 +82,9 @@ extension SQLiteStore {
                                   firstBrokenRow: row, problem: problem)
             }
             while let row = try cursor.next() {
-                let sequence: Int = row["seq"]
+                guard let sequence = row["seq"] as Int? else {
+                    return broken(expectedSequence, "a row after row \(expectedSequence - 1) has no sequence number (edited by hand)")
+                }
                 guard let event = try? Self.auditEvent(row) else {
                     return broken(sequence, "its details are not a JSON object of strings")
                 }
@@ -117,6 +119,13 @@ extension SQLiteStore {
                 }
                 previous = event.hash
                 expectedSequence += 1
+            }
+            if publicKey != nil && signed == 0 && expectedSequence > 1 {
+                // Re-hashing any row forces re-hashing every later one, which only the key
+                // holder can sign again: a trail stripped of its signatures has none left.
+                return AuditVerification(
+                    rows: expectedSequence - 1, signedRows: 0, headHash: previous, firstBrokenRow: expectedSequence - 1,
+                    problem: "no row is signed, though a key was given to check them: signing never began on this store, or the signatures were stripped")
             }
             return AuditVerification(rows: expectedSequence - 1, signedRows: signed, headHash: previous,
                                      firstBrokenRow: nil, problem: nil)

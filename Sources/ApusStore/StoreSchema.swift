@@ -184,7 +184,7 @@ public enum StoreSchema {
                 "CREATE INDEX alias_history_alias ON alias_history (model, alias, seq)",
                 """
                 CREATE TABLE audit_events (
-                    seq BIGINT PRIMARY KEY,
+                    seq BIGINT NOT NULL PRIMARY KEY,
                     time TEXT NOT NULL,
                     actor TEXT NOT NULL,
                     event TEXT NOT NULL,

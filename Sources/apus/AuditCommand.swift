@@ -3,6 +3,9 @@ import ApusService
 import ApusStore
 import ApusTable
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `apus audit ...`: the hash-chained audit trail.
 struct AuditCommand: ParsableCommand {
@@ -104,12 +107,18 @@ struct AuditKeygen: ParsableCommand {
     var out: String
 
     func run() throws {
-        guard !FileManager.default.fileExists(atPath: out) else {
-            throw ValidationError("`\(out)` exists; choose another path (a key is never overwritten)")
-        }
         let signer = AuditSigner()
-        guard FileManager.default.createFile(atPath: out, contents: Data((signer.privateKeyText + "\n").utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
+        // Created owner-only and exclusively: never readable by others, never over another file.
+        let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw ValidationError(errno == EEXIST ? "`\(out)` exists; choose another path (a key is never overwritten)"
+                                                  : "cannot create `\(out)`: \(String(cString: strerror(errno)))")
+        }
+        let text = Array((signer.privateKeyText + "\n").utf8)
+        let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let closed = close(descriptor)
+        guard written == text.count, closed == 0 else {
+            unlink(out)
             throw ValidationError("cannot write `\(out)`")
         }
         print("wrote the private key to \(out) (keep it secret; export APUS_SIGNING_KEY=\(out))")

