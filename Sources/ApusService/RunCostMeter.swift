@@ -24,11 +24,18 @@ public struct RunCostMeter: Sendable {
     private let startEnergy: [RAPLDomain: Double]?
     private let wattsPerCore: Double
 
+    /// Where the RAPL counters are read from.
+    private let powercap: String
+
     /// Starts measuring now.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    ///
+    /// - Parameter powercap: The powercap folder (a test points it at a fake one).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+                powercap: String = "/sys/class/powercap") {
+        self.powercap = powercap
         startWall = Self.monotonicSeconds()
         startCPU = Self.processCPUSeconds()
-        startEnergy = Self.readRAPL()
+        startEnergy = Self.readRAPL(root: powercap)
         wattsPerCore = environment["APUS_WATTS_PER_CORE"].flatMap(Double.init).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
             ?? Self.defaultWattsPerCore
     }
@@ -39,7 +46,7 @@ public struct RunCostMeter: Sendable {
         let cpu = Self.processCPUSeconds() - startCPU
         var joules = cpu * wattsPerCore
         var method = "estimate"
-        if let startEnergy, let endEnergy = Self.readRAPL(), Set(startEnergy.keys) == Set(endEnergy.keys) {
+        if let startEnergy, let endEnergy = Self.readRAPL(root: powercap), Set(startEnergy.keys) == Set(endEnergy.keys) {
             var total = 0.0
             for (domain, start) in startEnergy {
                 var delta = endEnergy[domain]! - start
@@ -59,8 +66,7 @@ public struct RunCostMeter: Sendable {
     }
 
     /// The package domains' counters in microjoules, or nil when none is readable.
-    static func readRAPL() -> [RAPLDomain: Double]? {
-        let root = "/sys/class/powercap"
+    static func readRAPL(root: String) -> [RAPLDomain: Double]? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return nil }
         var values: [RAPLDomain: Double] = [:]
         // Top-level domains are `intel-rapl:N` (packages); `intel-rapl:N:M` are parts of them.
