@@ -14,6 +14,8 @@ public enum AuditEventKind: String, Sendable, Codable, CaseIterable {
     case modelLoaded = "model_loaded"
     case webhookAdded = "webhook_added"
     case webhookRemoved = "webhook_removed"
+    case apiKeyCreated = "api_key_created"
+    case apiKeyRevoked = "api_key_revoked"
     case refused = "refused"
 
     /// The events a webhook can subscribe to.

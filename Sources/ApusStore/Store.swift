@@ -76,6 +76,18 @@ public protocol Store: Sendable {
     /// Checks every row's chain link, hash and (with `publicKey`, base64) signature.
     func verifyAudit(publicKey: String?) throws -> AuditVerification
 
+    // MARK: API keys
+
+    /// Makes a key named `name` with `role`; returns it and the secret, which is shown once
+    /// and stored only as its SHA-256.
+    func createAPIKey(name: String, role: APIKeyRole) throws -> (key: APIKey, secret: String)
+    /// Every key, revoked ones included.
+    func apiKeys() throws -> [APIKey]
+    /// Revokes the key named `name`.
+    func revokeAPIKey(name: String, reason: String) throws
+    /// The active key whose secret is `secret`, or nil.
+    func authenticate(secret: String) throws -> APIKey?
+
     // MARK: Webhooks
 
     /// Adds a webhook for `events`, signed with `secret`.

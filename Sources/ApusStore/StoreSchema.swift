@@ -240,5 +240,25 @@ public enum StoreSchema {
                 ],
             ]
         ),
+        Migration(
+            version: 2,
+            summary: "API keys for the model server (stored as SHA-256 hashes), with roles",
+            statements: [
+                """
+                CREATE TABLE api_keys (
+                    id {serial},
+                    name TEXT NOT NULL UNIQUE,
+                    prefix TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    revoked TEXT
+                )
+                """,
+            ],
+            dialectStatements: [:]
+        ),
     ]
 }

@@ -16,7 +16,8 @@ struct HelpTests {
                       ["models", "rollback", "--help"], ["models", "archive", "--help"], ["models", "update", "--help"], ["audit", "--help"],
                       ["audit", "log", "--help"], ["audit", "verify", "--help"], ["audit", "keygen", "--help"],
                       ["webhooks", "--help"], ["webhooks", "add", "--help"], ["webhooks", "list", "--help"],
-                      ["webhooks", "remove", "--help"], ["webhooks", "deliveries", "--help"], ["webhooks", "deliver", "--help"]])
+                      ["webhooks", "remove", "--help"], ["webhooks", "deliveries", "--help"], ["webhooks", "deliver", "--help"],
+                      ["keys", "--help"], ["keys", "create", "--help"], ["keys", "list", "--help"], ["keys", "revoke", "--help"]])
     func helpMatchesTheStoredCopy(arguments: [String]) throws {
         setenv("COLUMNS", "100", 1)
         let run = try CLIRun(arguments)

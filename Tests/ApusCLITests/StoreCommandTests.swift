@@ -193,6 +193,28 @@ struct StoreCommandTests {
         #expect(!FileManager.default.fileExists(atPath: store))
     }
 
+    @Test("apus keys: a secret shown once, listed by prefix only, revoked with a reason")
+    func apiKeys() throws {
+        let work = try StoreWorkspace(rows: 100)
+        defer { work.remove() }
+        let created = try work.apus(["keys", "create", "ci-deploy", "--role", "predict"])
+        #expect(created.status == 0, "\(created.error)")
+        let lines = created.output.split(separator: "\n")
+        #expect(lines.first == "created key ci-deploy (predict); its secret, shown only now:")
+        let secret = String(try #require(lines.last))
+        #expect(secret.hasPrefix("apus_") && secret.count == 69)
+        let listed = try work.apus(["keys", "list"])
+        #expect(listed.output.contains("ci-deploy") && listed.output.contains(String(secret.prefix(13)) + "…"))
+        #expect(!listed.output.contains(secret))
+        let badRole = try work.apus(["keys", "create", "x", "--role", "root"])
+        #expect(badRole.status != 0 && badRole.error.contains("'root'"))
+        #expect(try work.apus(["keys", "revoke", "ci-deploy", "--reason", "leaked in a log"]).status == 0)
+        let keys = try #require(try work.json(["keys", "list"]) as? [[String: Any]])
+        #expect(keys.first?["status"] as? String == "revoked")
+        let events = try #require(try work.json(["audit", "log"]) as? [[String: Any]])
+        #expect(events.suffix(2).compactMap { $0["event"] as? String } == ["api_key_created", "api_key_revoked"])
+    }
+
     @Test("a failed training is recorded as a failed run with its error")
     func failedRun() throws {
         let work = try StoreWorkspace(rows: 300)
