@@ -1,7 +1,11 @@
-"""What the machine was doing while a benchmark ran: shared by the bench runners."""
+"""Shared by the bench runners: what the machine was doing while a benchmark ran, the
+commit measured, and number formatting."""
 import os
 import resource
+import subprocess
 import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 TICK = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count() or 1
@@ -35,3 +39,19 @@ def quiet_check(seconds=2.0):
     busy0, t0 = machine_busy_s(), time.perf_counter()
     time.sleep(seconds)
     return other_cpu(busy0, machine_busy_s(), 0.0, time.perf_counter() - t0)
+
+
+def git_commit():
+    """The repository's short commit, with `-dirty` when tracked files changed; None without git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
+                               cwd=ROOT).stdout.strip()
+        return head + ("-dirty" if dirty else "")
+    except OSError:
+        return None
+
+
+def fmt(value, spec, missing="—"):
+    """`value` formatted with `spec`, or `missing` for None."""
+    return missing if value is None else format(value, spec)

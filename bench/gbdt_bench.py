@@ -99,7 +99,7 @@ LIBRARIES = [("apus", "Apus"), ("lightgbm", "LightGBM"), ("xgboost", "XGBoost")]
 
 # --------------------------------------------------------------------------- machine
 
-from benchmachine import NCPU, children_cpu_s, machine_busy_s, other_cpu, quiet_check
+from benchmachine import NCPU, children_cpu_s, fmt, git_commit, machine_busy_s, other_cpu, quiet_check
 
 
 def gnu_time():
@@ -243,9 +243,6 @@ def bench_config(name, config, args, timer, log):
 
 # --------------------------------------------------------------------------- report
 
-def fmt(value, spec, missing="—"):
-    return missing if value is None else format(value, spec)
-
 
 def ratio(numerator, denominator):
     if numerator is None or denominator is None or denominator == 0:
@@ -325,16 +322,6 @@ def print_report(report, threshold):
               f"during these runs (other_cpu); the timings are disturbed, rerun on a quiet machine.")
     elif busy is None:
         print("\n> other_cpu unavailable (no /proc/stat): machine quietness not checked.")
-
-
-def git_commit():
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
-                               cwd=ROOT).stdout.strip()
-        return head + ("-dirty" if dirty else "")
-    except OSError:
-        return None
 
 
 def main():

@@ -249,7 +249,7 @@ def mlflow_worker(args):
 
 # --------------------------------------------------------------------------- the runner
 
-from benchmachine import NCPU, children_cpu_s, machine_busy_s, other_cpu, quiet_check
+from benchmachine import NCPU, children_cpu_s, fmt, git_commit, machine_busy_s, other_cpu, quiet_check
 
 
 def measured(command, log):
@@ -271,10 +271,6 @@ def measured(command, log):
     line.update({"wall_s": round(seconds, 2), "cpu_s": round(own, 2), "load_avg_1m": os.getloadavg()[0],
                  "other_cpu": other_cpu(busy0, machine_busy_s(), own, seconds), "command": command})
     return line
-
-
-def fmt(value, spec, missing="—"):
-    return missing if value is None else format(value, spec)
 
 
 def combined(rounds):
@@ -317,16 +313,6 @@ def table(apus, mlflow):
     lines.append(f"| database size MB | {apus['db_mb']:.1f} | {fmt(db_m, '.1f')} | "
                  f"{fmt(db_m / apus['db_mb'] if db_m else None, '.2f')}{'×' if db_m else ''} | |")
     return lines
-
-
-def git_commit():
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True,
-                               cwd=ROOT).stdout.strip()
-        return head + ("-dirty" if dirty else "")
-    except OSError:
-        return None
 
 
 def main():

@@ -39,18 +39,10 @@ public enum CrossValidationRuns {
     public static func run(_ request: CrossValidationRequest, options: RunOptions, store: any Store,
                            progress: ((Int) -> Void)? = nil) throws -> (result: CrossValidationResult, rows: Int, runID: String) {
         let parameters = try ModelTraining.parameters(assignments: request.parameterAssignments, file: request.parameterFile)
-        try TrainingRuns.validate(options)
-        var recorded = parameters.canonicalText
-        recorded["num_threads"] = parameters.text(of: "num_threads")
-        recorded["cv_folds"] = String(request.folds)
-        recorded["cv_seed"] = String(request.seed)
-        var tags = options.tags
-        if tags["target"] == nil { tags["target"] = request.target }
-        let meter = RunCostMeter()
-        let runID = try store.startRun(RunStart(
-            experiment: options.experimentName, kind: "cv", parameters: recorded, tags: tags,
-            seed: parameters.seed, origin: TrainingRuns.origin()))
-        let watcher = RunSignalWatcher(store: store, runID: runID, meter: meter)
+        let (runID, _, meter, watcher) = try TrainingRuns.begin(
+            kind: "cv", parameters: parameters,
+            extraParameters: ["cv_folds": String(request.folds), "cv_seed": String(request.seed)],
+            target: request.target, options: options, store: store)
         defer { watcher.stop() }
         do {
             let read = try CSVReader.read(path: request.dataPath, options: request.readOptions)

@@ -28,22 +28,30 @@ public enum ModelReference: Sendable, Equatable, CustomStringConvertible {
         if text.hasSuffix(".apus") {
             throw ServiceError("there is no model file `\(text)`")
         }
+        if let reference = try Self.registryReference(text) {
+            self = reference
+            return
+        }
+        throw ServiceError("`\(text)` is neither a model file nor a registered model (NAME@ALIAS such as credit-risk@champion, or NAME/VERSION such as credit-risk/3)")
+    }
+
+    /// `text` read as `NAME@ALIAS` or `NAME/VERSION` (never a file), or nil when it is
+    /// neither form.
+    ///
+    /// - Throws: `ServiceError` for `NAME@ALIAS` with an invalid model name or alias.
+    public static func registryReference(_ text: String) throws -> ModelReference? {
         if let at = text.lastIndex(of: "@"), !text.contains("/") {
             let model = String(text[..<at]), alias = String(text[text.index(after: at)...])
-            try Self.check { try StoreNames.validate(model, as: "model name") }
-            try Self.check { try StoreNames.validate(alias, as: "alias") }
-            self = .alias(model: model, alias: alias)
-            return
+            try check { try StoreNames.validate(model, as: "model name") }
+            try check { try StoreNames.validate(alias, as: "alias") }
+            return .alias(model: model, alias: alias)
         }
         if let slash = text.lastIndex(of: "/"), let version = Int(text[text.index(after: slash)...]), version > 0,
            !text[..<slash].contains("/") {
             let model = String(text[..<slash])
-            if (try? StoreNames.validate(model, as: "model name")) != nil {
-                self = .version(model: model, version: version)
-                return
-            }
+            if (try? StoreNames.validate(model, as: "model name")) != nil { return .version(model: model, version: version) }
         }
-        throw ServiceError("`\(text)` is neither a model file nor a registered model (NAME@ALIAS such as credit-risk@champion, or NAME/VERSION such as credit-risk/3)")
+        return nil
     }
 
     public var description: String {

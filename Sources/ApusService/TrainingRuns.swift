@@ -65,16 +65,8 @@ public enum TrainingRuns {
     public static func train(_ request: TrainingRequest, options: RunOptions, store: any Store,
                              progress: ((RoundReport) -> Void)? = nil) throws -> RecordedTraining {
         let parameters = try ModelTraining.parameters(assignments: request.parameterAssignments, file: request.parameterFile)
-        try validate(options)
-        var recorded = parameters.canonicalText
-        recorded["num_threads"] = parameters.text(of: "num_threads")
-        var tags = options.tags
-        if tags["target"] == nil { tags["target"] = request.target }
-        let meter = RunCostMeter()
-        let runID = try store.startRun(RunStart(
-            experiment: options.experimentName, kind: "train", parameters: recorded, tags: tags,
-            seed: parameters.seed, origin: origin()))
-        let watcher = RunSignalWatcher(store: store, runID: runID, meter: meter)
+        let (runID, origin, meter, watcher) = try begin(
+            kind: "train", parameters: parameters, target: request.target, options: options, store: store)
         defer { watcher.stop() }
 
         let outcome: TrainingOutcome
@@ -101,7 +93,8 @@ public enum TrainingRuns {
             version = try store.registerVersion(VersionRegistration(
                 model: name, runID: runID, artifact: artifacts["model.apus"]!,
                 metrics: Dictionary(outcome.validationMetrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                schema: ModelTraining.jsonText(model.schema), lineage: lineage(of: outcome, runID: runID), reason: reason))
+                schema: ModelTraining.jsonText(model.schema), lineage: lineage(of: outcome, runID: runID, gitCommit: origin.gitCommit),
+                reason: reason))
             for alias in options.aliases {
                 moves.append(try store.setAlias(model: name, alias: alias, version: version!.version, reason: reason))
             }
@@ -109,6 +102,25 @@ public enum TrainingRuns {
         let delivery = try? WebhookDispatcher().deliverDue(store)
         return RecordedTraining(outcome: outcome, runID: runID, modelArtifact: artifacts["model.apus"]!, version: version,
                                 aliasMoves: moves, cost: cost, webhookErrors: delivery?.errors ?? [])
+    }
+
+    /// Starts a run of `kind`: checks the names, records every parameter (`num_threads` and
+    /// `extraParameters` too) and the `target` tag, and starts measuring its cost and
+    /// watching for SIGINT/SIGTERM.
+    static func begin(kind: String, parameters: GBDTParameters, extraParameters: [String: String] = [:], target: String,
+                      options: RunOptions, store: any Store)
+        throws -> (runID: String, origin: RunOrigin, meter: RunCostMeter, watcher: RunSignalWatcher) {
+        try validate(options)
+        var recorded = parameters.canonicalText
+        recorded["num_threads"] = parameters.text(of: "num_threads")
+        recorded.merge(extraParameters) { _, extra in extra }
+        var tags = options.tags
+        if tags["target"] == nil { tags["target"] = target }
+        let runOrigin = origin()
+        let meter = RunCostMeter()
+        let runID = try store.startRun(RunStart(
+            experiment: options.experimentName, kind: kind, parameters: recorded, tags: tags, seed: parameters.seed, origin: runOrigin))
+        return (runID, runOrigin, meter, RunSignalWatcher(store: store, runID: runID, meter: meter))
     }
 
     /// Checks names before any work, so a typo does not cost a training.
@@ -172,7 +184,7 @@ public enum TrainingRuns {
     }
 
     /// What a version records of where it came from.
-    static func lineage(of outcome: TrainingOutcome, runID: String) -> [String: String] {
+    static func lineage(of outcome: TrainingOutcome, runID: String, gitCommit: String?) -> [String: String] {
         let model = outcome.model
         var lineage = [
             "run_id": runID, "task": model.task.rawValue, "objective": model.objective, "target": model.target,
@@ -181,7 +193,7 @@ public enum TrainingRuns {
             "training_rows": String(outcome.trainingRows),
         ]
         for input in outcome.inputs { lineage["\(input.role)_fingerprint"] = input.fingerprint }
-        if let commit = gitCommit() { lineage["git_commit"] = commit }
+        if let gitCommit { lineage["git_commit"] = gitCommit }
         return lineage
     }
 

@@ -91,13 +91,17 @@ public final class SQLiteStore: Store {
             throw StoreError("cannot open the store's database `\(path)`: \(message(error))")
         }
         if let newest, let version = newest["version"] as Int?, version > StoreSchema.currentVersion {
-            let writer: String = newest["apus_version"] ?? "?"
-            throw StoreError("""
-                the store at \(location) was written by a newer Apus (\(writer), store schema \(version)); \
-                this Apus (\(apusVersion)) knows store schemas up to \(StoreSchema.currentVersion). \
-                Upgrade Apus to use it; the store was not changed.
-                """)
+            throw newerStore(location, writer: newest["apus_version"] ?? "?", schema: version, apusVersion: apusVersion)
         }
+    }
+
+    /// The refusal of a store whose schema `schema` (written by Apus `writer`) is newer than this code knows.
+    private static func newerStore(_ location: String, writer: String, schema: Int, apusVersion: String) -> StoreError {
+        StoreError("""
+            the store at \(location) was written by a newer Apus (\(writer), store schema \(schema)); \
+            this Apus (\(apusVersion)) knows store schemas up to \(StoreSchema.currentVersion). \
+            Upgrade Apus to use it; the store was not changed.
+            """)
     }
 
     private func migrate() throws {
@@ -109,12 +113,8 @@ public final class SQLiteStore: Store {
             let newest = try Row.fetchOne(db, sql: "SELECT version, apus_version FROM schema_migrations ORDER BY version DESC LIMIT 1")
             let applied: Int = newest?["version"] ?? 0
             if applied > StoreSchema.currentVersion {
-                let writer: String = newest?["apus_version"] ?? "?"
-                throw StoreError("""
-                    the store at \(self.location) was written by a newer Apus (\(writer), store schema \(applied)); \
-                    this Apus (\(self.apusVersion)) knows store schemas up to \(StoreSchema.currentVersion). \
-                    Upgrade Apus to use it; the store was not changed.
-                    """)
+                throw Self.newerStore(self.location, writer: newest?["apus_version"] ?? "?", schema: applied,
+                                      apusVersion: self.apusVersion)
             }
             for migration in StoreSchema.migrations where migration.version > applied {
                 for statement in migration.sql(for: self.dialect) { try db.execute(sql: statement) }

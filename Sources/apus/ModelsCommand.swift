@@ -129,10 +129,10 @@ struct ModelsVersions: ParsableCommand {
 
 /// Reads `NAME@ALIAS`.
 func parseAliasReference(_ text: String) throws -> (model: String, alias: String) {
-    guard let at = text.lastIndex(of: "@"), at != text.startIndex, text.index(after: at) != text.endIndex else {
+    guard case .alias(let model, let alias)? = try ModelReference.registryReference(text) else {
         throw ValidationError("`\(text)` is not NAME@ALIAS (like credit-risk@champion)")
     }
-    return (String(text[..<at]), String(text[text.index(after: at)...]))
+    return (model, alias)
 }
 
 /// `apus models alias NAME@ALIAS VERSION`.
@@ -197,10 +197,9 @@ struct ModelsArchive: ParsableCommand {
     var reason: String
 
     func run() throws {
-        guard let slash = reference.lastIndex(of: "/"), let version = Int(reference[reference.index(after: slash)...]) else {
+        guard case .version(let model, let version)? = try ModelReference.registryReference(reference) else {
             throw ValidationError("`\(reference)` is not NAME/VERSION (like credit-risk/2)")
         }
-        let model = String(reference[..<slash])
         let store = try openStore(existing: true)
         try store.archive(model: model, version: version, reason: reason)
         print("archived \(model)/\(version)")
