@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // The module map follows ../shared/DESIGN.md. A module appears when the first issue
@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ApusTable", targets: ["ApusTable"]),
         .library(name: "ApusStore", targets: ["ApusStore"]),
         .library(name: "ApusService", targets: ["ApusService"]),
+        .library(name: "ApusServe", targets: ["ApusServe"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
@@ -19,6 +20,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // SHA-256, HMAC-SHA256 and Ed25519 for the audit chain and webhook signatures.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // The HTTP server (issue #5). Its default traits are off: `ConfigurationSupport`
+        // would compile swift-configuration, which Apus does not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Prometheus' text format for /metrics.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Already built for Hummingbird; named here because the server uses them directly.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Columnar table, CSV reader/writer, schema inference, statistics, splits,
@@ -40,6 +49,21 @@ let package = Package(
         // The services every front end calls: inspecting data, training (recorded as runs),
         // scoring, resolving model references against the store.
         .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore"]),
+        // The HTTP server: KServe V2, MLflow scoring and Apus's own routes, metrics, adaptive
+        // batching, live aliases, the prediction log. A thin front end over ApusService.
+        .target(
+            name: "ApusServe",
+            dependencies: [
+                "ApusModel",
+                "ApusStore",
+                "ApusService",
+                "ApusTable",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // One inline C function: a cache prefetch for the histogram loop (Swift has none).
         .target(name: "CPrefetch"),
         // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
@@ -53,6 +77,7 @@ let package = Package(
                 "ApusTrain",
                 "ApusService",
                 "ApusStore",
+                "ApusServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +88,13 @@ let package = Package(
         // GRDB directly, to tamper with a store's file the way someone holding it could.
         .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore"]),
+        .testTarget(
+            name: "ApusServeTests",
+            dependencies: [
+                "ApusServe", "ApusService", "ApusStore", "ApusModel", "ApusTable",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         // metrics_expected.py computed the scikit-learn values the tests embed.
         .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain", "ApusModel", "ApusTable"], exclude: ["metrics_expected.py"]),
         // Drives the real `apus` binary end to end.
