@@ -21,6 +21,8 @@ struct PackedForest: Sendable {
     let roots: [Int32]
     /// Whether any node splits a categorical feature (else the numeric-only walk is used).
     let hasCategorical: Bool
+    /// Each node's expected value, for path contributions (see ``expectedValues(of:)``).
+    let expectedValues: [Double]
 
     init(trees: [Tree]) {
         var nodes: [Node] = []
@@ -50,6 +52,7 @@ struct PackedForest: Sendable {
         self.words = words
         self.roots = roots
         self.hasCategorical = nodes.contains { $0.flags & 2 != 0 }
+        self.expectedValues = Self.expectedValues(of: trees)
         // The walks read a child at byte 16 + 4 × (goes left).
         precondition(MemoryLayout<Node>.offset(of: \Node.right) == 16 && MemoryLayout<Node>.offset(of: \Node.left) == 20)
     }
