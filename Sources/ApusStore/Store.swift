@@ -1,9 +1,10 @@
-/// Runs, the model registry, artifacts, the audit trail and webhooks: what every front end
-/// records and reads. `SQLiteStore` is the embedded implementation; a PostgreSQL one will
-/// share its SQL (decision 0003).
+/// Runs, the model registry, artifacts, the audit trail, webhooks and the prediction log:
+/// what every front end records and reads. `SQLiteStore` is the embedded implementation; a
+/// PostgreSQL one will share its SQL (decision 0003).
 ///
 /// Every change is one transaction that also appends its audit row, so a change and its
-/// record land together or not at all. Changes are made as `actor`.
+/// record land together or not at all. Changes are made as `actor`. The prediction log and
+/// feedback are data, not changes: they are transactional but not audited.
 public protocol Store: Sendable {
     /// Where the store is (a folder, or a URL).
     var location: String { get }
@@ -88,6 +89,42 @@ public protocol Store: Sendable {
     /// The active key whose secret is `secret`, or nil.
     func authenticate(secret: String) throws -> APIKey?
 
+    // MARK: Prediction log and feedback
+    //
+    // Data at high volume, not changes of the store: neither is an audit event.
+
+    /// Appends what the model server answered, the whole batch in one transaction.
+    ///
+    /// A record whose request id is already in the log (or earlier in the batch) is
+    /// skipped, not an error: the first record of a request stands. The rest of the batch
+    /// is written all the same.
+    ///
+    /// - Returns: How many records were written; `records.count` minus the result were
+    ///   duplicates.
+    /// - Throws: `StoreError` naming the request when a record is invalid (see
+    ///   `PredictionRecord.validate()`, which a caller can run on each record before
+    ///   queueing it); then nothing of the batch is written.
+    @discardableResult
+    func appendPredictions(_ records: [PredictionRecord]) throws -> Int
+    /// Records ground-truth labels, all or none in one transaction. A label for a row that
+    /// already has one replaces it (a correction), and the receipt counts those.
+    ///
+    /// - Parameter recordedBy: Who supplied the labels (an API key's name); nil: `actor`.
+    /// - Throws: `StoreError`, and nothing is written, when a request id is not in the
+    ///   prediction log (the error names it), a row is outside `0..<rowCount` of its
+    ///   request (naming both), or a label is empty.
+    @discardableResult
+    func recordFeedback(_ labels: [FeedbackLabel], recordedBy: String?) throws -> FeedbackReceipt
+    /// Logged requests matching `query`, newest first.
+    func predictionLog(_ query: PredictionLogQuery) throws -> [PredictionRecord]
+    /// Logged requests matching `query`, newest first, each with the labels of its rows:
+    /// the (inputs, outputs, label) a performance monitor compares.
+    func labelledPredictions(_ query: PredictionLogQuery) throws -> [LabelledPrediction]
+    /// The labels of one logged request, by row.
+    ///
+    /// - Throws: `StoreError` when the request id is not in the prediction log.
+    func feedback(requestID: String) throws -> [RecordedFeedback]
+
     // MARK: Webhooks
 
     /// Adds a webhook for `events`, signed with `secret`.
@@ -102,4 +139,12 @@ public protocol Store: Sendable {
     func recordDeliveryAttempt(id: Int, delivered: Bool, statusCode: Int?, error: String?, retryAt: String?) throws
     /// The newest deliveries.
     func deliveries(limit: Int) throws -> [WebhookDeliveryRecord]
+}
+
+extension Store {
+    /// Records ground-truth labels as `actor`; see `recordFeedback(_:recordedBy:)`.
+    @discardableResult
+    public func recordFeedback(_ labels: [FeedbackLabel]) throws -> FeedbackReceipt {
+        try recordFeedback(labels, recordedBy: nil)
+    }
 }

@@ -260,5 +260,45 @@ public enum StoreSchema {
             ],
             dialectStatements: [:]
         ),
+        Migration(
+            version: 3,
+            summary: "the prediction log of the model server, and ground-truth feedback by request id",
+            statements: [
+                // One row per request the model server answered, written in batches off the
+                // request path. `inputs` is NULL when the request was not sampled. The
+                // UNIQUE constraint on request_id is also the index for lookups by request.
+                """
+                CREATE TABLE prediction_log (
+                    id {serial},
+                    request_id TEXT NOT NULL UNIQUE,
+                    model TEXT NOT NULL,
+                    version BIGINT NOT NULL,
+                    reference TEXT NOT NULL,
+                    route TEXT NOT NULL,
+                    logged_at TEXT NOT NULL,
+                    latency_us BIGINT NOT NULL,
+                    row_count BIGINT NOT NULL,
+                    inputs TEXT,
+                    outputs TEXT NOT NULL,
+                    unseen_levels BIGINT NOT NULL DEFAULT 0
+                )
+                """,
+                "CREATE INDEX prediction_log_model ON prediction_log (model, version, logged_at)",
+                "CREATE INDEX prediction_log_time ON prediction_log (logged_at)",
+                // Ground truth, one label per row of a logged request; a later label for the
+                // same row replaces the earlier one (a correction).
+                """
+                CREATE TABLE feedback (
+                    request_id TEXT NOT NULL REFERENCES prediction_log (request_id),
+                    row BIGINT NOT NULL,
+                    label TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    PRIMARY KEY (request_id, row)
+                ) {without_rowid}
+                """,
+            ],
+            dialectStatements: [:]
+        ),
     ]
 }

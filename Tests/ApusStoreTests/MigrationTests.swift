@@ -97,6 +97,13 @@ import Testing
         #expect(postgres.contains { $0.contains("seq BIGSERIAL PRIMARY KEY") })
         #expect(sqlite.filter { $0.hasPrefix("CREATE TRIGGER") }.count == 2)
         #expect(postgres.filter { $0.hasPrefix("CREATE TRIGGER") }.count == 1)
+        for migration in StoreSchema.migrations {
+            for dialect in SQLDialect.allCases {
+                #expect(migration.sql(for: dialect).allSatisfy { !$0.contains("{") && !$0.contains("}") },
+                        "migration \(migration.version) leaves a placeholder in \(dialect.rawValue)")
+            }
+            #expect(!migration.sql(for: .postgres).contains { $0.contains("WITHOUT ROWID") })
+        }
         #expect(SQLDialect.postgres.render("SELECT ? WHERE a = '?' AND b = ?") == "SELECT $1 WHERE a = '?' AND b = $2")
         #expect(SQLDialect.sqlite.render("SELECT ? WHERE a = '?'") == "SELECT ? WHERE a = '?'")
     }
