@@ -82,7 +82,7 @@ let package = Package(
             ]
         ),
         // Benchmarks (release builds, run by bench/*.py against the Python anchors).
-        .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore"], path: "bench/Sources/ApusBench"),
+        .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusServe"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
         // GRDB directly, to tamper with a store's file the way someone holding it could.

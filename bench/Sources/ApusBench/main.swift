@@ -6,6 +6,7 @@
 //   apus-bench gbdt TRAIN TEST --target COL [--param NAME=VALUE ...]   train and predict (GBDTBench.swift)
 //   apus-bench store [--runs N] [--metrics M] [--params P] [--dir PATH]   record runs, then list them (StoreBench.swift)
 //   apus-bench predlog [--batch N] [--batches B] [--dir PATH]   append prediction-log batches (PredictionLogBench.swift)
+//   apus-bench decode DATA.csv --target COL BODY.json ...   decode prediction bodies vs JSONSerialization (DecodeBench.swift)
 import ApusTable
 #if canImport(Glibc)
 import Glibc
@@ -63,8 +64,15 @@ if arguments.count >= 2 && arguments[1] == "predlog" {
     }
     exit(0)
 }
+if arguments.count >= 2 && arguments[1] == "decode" {
+    do { try runDecodeBench(arguments) } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 guard arguments.count >= 3 else {
-    print("usage: apus-bench csv|csv-stream FILE [--threads N] | gbdt TRAIN TEST --target COL [--param NAME=VALUE ...] | store [--runs N] [--metrics M] [--params P] [--repeat R] [--dir PATH] [--keep] [--reuse STORE] | predlog [--batch N] [--batches B] [--dir PATH]")
+    print("usage: apus-bench csv|csv-stream FILE [--threads N] | gbdt TRAIN TEST --target COL [--param NAME=VALUE ...] | store [--runs N] [--metrics M] [--params P] [--repeat R] [--dir PATH] [--keep] [--reuse STORE] | predlog [--batch N] [--batches B] [--dir PATH] | decode DATA.csv --target COL BODY.json ...")
     exit(2)
 }
 if arguments[1] == "gbdt" {
