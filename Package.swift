@@ -50,14 +50,14 @@ let package = Package(
         // scoring, resolving model references against the store.
         .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore"]),
         // The HTTP server: KServe V2, MLflow scoring and Apus's own routes, metrics, adaptive
-        // batching, live aliases, the prediction log. A thin front end over ApusService.
+        // batching, live aliases, the prediction log. A front end over ApusService that also
+        // reads ApusModel and ApusStore directly on its hot path (decision 0004).
         .target(
             name: "ApusServe",
             dependencies: [
                 "ApusModel",
                 "ApusStore",
                 "ApusService",
-                "ApusTable",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "ApusServeTests",
             dependencies: [
-                "ApusServe", "ApusService", "ApusStore", "ApusModel", "ApusTable",
+                "ApusServe", "ApusService", "ApusStore", "ApusModel", "ApusTable", "ApusTrain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -39,7 +39,13 @@ final class RunSignalWatcher: @unchecked Sendable {
         return true
     }
 
-    /// Stops watching and restores the default signal handling.
+    /// Stops watching.
+    ///
+    /// The signals' dispositions are left as they are, not reset to the default: libdispatch
+    /// sets up its own handling of a signal once per process, so resetting it would leave
+    /// every later signal source deaf — the server `apus quickstart` starts after training
+    /// would then die on SIGTERM instead of draining. The cost: a Ctrl-C between the end of a
+    /// training and the end of its command is not acted on (commands end right after).
     func stop() {
         guard claim() else { return }
         lock.lock()
@@ -47,7 +53,5 @@ final class RunSignalWatcher: @unchecked Sendable {
         sources = []
         lock.unlock()
         for source in all { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
     }
 }

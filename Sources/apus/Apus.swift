@@ -3,14 +3,14 @@ import ApusTable
 
 /// The `apus` command: a thin shell over the Apus libraries.
 @main
-struct Apus: ParsableCommand {
+struct Apus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apus",
         abstract: "Predictive machine learning you can ship, explain and operate.",
         discussion: "Start with `apus quickstart`.",
         subcommands: [
             Quickstart.self, DataCommand.self, Train.self, Predict.self, Evaluate.self, CV.self, Params.self,
-            RunsCommand.self, ModelsCommand.self, AuditCommand.self, WebhooksCommand.self, KeysCommand.self,
+            RunsCommand.self, ModelsCommand.self, AuditCommand.self, WebhooksCommand.self, KeysCommand.self, Serve.self,
         ]
     )
 }

@@ -1,14 +1,15 @@
 import ArgumentParser
 import ApusModel
+import ApusServe
 import ApusService
 import ApusTable
 import ApusTrain
 import Foundation
 
 /// `apus quickstart`: Apus's main job on the embedded demo data.
-struct Quickstart: ParsableCommand {
+struct Quickstart: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate demo credit data, inspect it, train a model, register it as credit-risk@champion and score it on held-out rows: the first five minutes with Apus."
+        abstract: "Generate demo credit data, inspect it, train a model, register it as credit-risk@champion, score it on held-out rows and serve it over HTTP: the first five minutes with Apus."
     )
 
     @Option(help: "Folder for the demo files.")
@@ -20,11 +21,17 @@ struct Quickstart: ParsableCommand {
     @Option(help: "Random seed of the demo data.")
     var seed: UInt64 = 42
 
+    @Option(help: "The port to serve the model on at the end (another free one if it is taken).")
+    var port = 8080
+
+    @Flag(help: "Stop after scoring, without serving the model.")
+    var noServe = false
+
     func validate() throws {
         guard rows >= 10 else { throw ValidationError("--rows must be at least 10, got \(rows)") }
     }
 
-    func run() throws {
+    func run() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent("credit.csv")
         print("1. Generating \(formatCount(rows)) loan applications (the `credit` scenario, seed \(seed))")
@@ -93,5 +100,24 @@ struct Quickstart: ParsableCommand {
           apus params                                   every training parameter, with LightGBM's names
           apus data inspect \(path) --json
         """)
+        guard !noServe else { return }
+        print("6. Serving credit-risk@champion over HTTP (Ctrl-C stops; apus serve does this on its own)")
+        let body = try QuickstartRequest.body(model: champion.model, holdoutPath: holdoutPath)
+        var configuration = ServeConfiguration()
+        configuration.preload = ["credit-risk@champion"]
+        configuration.port = QuickstartRequest.isFree(port: port) ? port : 0
+        try await runServer(configuration, logLevel: .warning) { address in
+            print("""
+
+               Try it from another terminal:
+                 curl -s \(address)/v1/models/credit-risk@champion/predict \\
+                   -H 'Content-Type: application/json' \\
+                   -d '\(body)'
+                 curl -s \(address)/v2/models/credit-risk                  KServe V2 metadata
+                 curl -s \(address)/metrics                                Prometheus metrics
+
+            """)
+            fflush(nil)
+        }
     }
 }

@@ -140,7 +140,7 @@ struct CLITests {
     @Test func quickstartGeneratesInspectsAndSaysWhatToDoNext() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try CLIRun(["quickstart", "--rows", "3000"], in: dir)
+        let run = try CLIRun(["quickstart", "--rows", "3000", "--no-serve"], in: dir)
         #expect(run.status == 0, "\(run.error)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("apus-quickstart/credit.csv").path))
         #expect(run.output.contains("3,000 rows × 16 columns"))

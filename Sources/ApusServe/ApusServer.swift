@@ -1,0 +1,87 @@
+import ApusStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The model server: every route over one store, the alias watcher and the prediction-log
+/// writer as services, run by a Hummingbird application that drains in-flight requests and
+/// then flushes the log on SIGTERM or SIGINT.
+public struct ApusServer: Sendable {
+    /// What the server runs with.
+    public let configuration: ServeConfiguration
+    /// Loaded models.
+    public let pool: ModelPool
+    /// What `/metrics` reports.
+    public let metrics: ServerMetrics
+    let state: ServingState
+    let routeTable: RouteTable
+
+    /// A server over `store`.
+    ///
+    /// - Parameters:
+    ///   - openStore: Opens the same store recording changes as made by another actor (the
+    ///     admin routes record an alias move as made by the key that asked for it).
+    ///   - logger: Where the server logs (`apus serve` logs JSON lines to standard error).
+    /// - Throws: ``ServeConfigurationError`` for an option out of range.
+    public init(configuration: ServeConfiguration, store: any Store,
+                openStore: @escaping @Sendable (_ actor: String) throws -> any Store, logger: Logger) throws {
+        try configuration.validate()
+        let metrics = ServerMetrics()
+        let pool = ModelPool(store: store, metrics: metrics, logger: logger, maxRows: configuration.maxRows,
+                             batching: configuration.batching, defaultAlias: configuration.defaultAlias)
+        let log = PredictionLogQueue(capacity: configuration.logQueueCapacity, metrics: metrics) { batch in
+            try store.appendPredictions(batch.map(PredictionLogRendering.record))
+        }
+        let state = ServingState(configuration: configuration, pool: pool, metrics: metrics, keys: KeyAuthenticator(store: store),
+                                 log: log, logger: logger, openStore: openStore)
+        let router = Router()
+        router.add(middleware: ProblemMiddleware())
+        if !configuration.corsOrigins.isEmpty { router.add(middleware: OriginMiddleware(origins: configuration.corsOrigins)) }
+        let routes = RouteTable(router: router)
+        state.addApusPredictRoutes(to: routes)
+        state.addRegistryRoutes(to: routes)
+        state.addFeedbackRoutes(to: routes)
+        state.addKServeRoutes(to: routes)
+        state.addMLflowRoutes(to: routes)
+        state.addOperationsRoutes(to: routes)
+        self.configuration = configuration
+        self.pool = pool
+        self.metrics = metrics
+        self.state = state
+        self.routeTable = routes
+    }
+
+    /// `(method, path pattern)` of every route.
+    public var routes: [(method: String, path: String)] { routeTable.entries }
+
+    /// Loads the models named at start (`configuration.preload`).
+    ///
+    /// - Throws: The first that cannot be loaded, naming it.
+    public func preload() async throws {
+        for text in configuration.preload {
+            do {
+                _ = try await pool.model(try pool.reference(text))
+            } catch {
+                throw ServeConfigurationError(message: "cannot serve `\(text)`: \(error.detail)")
+            }
+        }
+    }
+
+    /// The Hummingbird application: the routes, plus the alias watcher and the log writer.
+    ///
+    /// - Parameter onServerRunning: Called with the bound port once the server listens.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: routeTable.router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: [
+                AliasWatcher(pool: pool, interval: .milliseconds(configuration.aliasPollMilliseconds)),
+                PredictionLogWriter(queue: state.log, interval: .milliseconds(configuration.logFlushMilliseconds), logger: state.logger),
+            ],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: state.logger)
+    }
+
+    /// Writes the prediction log's queue now (tests, and before answering feedback).
+    public func flushPredictionLog() async throws { try await state.log.flush() }
+}

@@ -1,0 +1,21 @@
+import Hummingbird
+
+/// The router, and a list of every route added to it: the OpenAPI document is checked
+/// against the list, so a route cannot be added without being documented.
+final class RouteTable: @unchecked Sendable {
+    typealias Handler = @Sendable (Request, BasicRequestContext) async -> Response
+
+    let router: Router<BasicRequestContext>
+    /// `(method, path pattern)` of every route, in the order added.
+    private(set) var entries: [(method: String, path: String)] = []
+
+    init(router: Router<BasicRequestContext>) { self.router = router }
+
+    func get(_ path: String, _ handler: @escaping Handler) { add(.get, path, handler) }
+    func post(_ path: String, _ handler: @escaping Handler) { add(.post, path, handler) }
+
+    private func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        entries.append((method.rawValue, path))
+        router.on(RouterPath(path), method: method) { request, context in await handler(request, context) }
+    }
+}

@@ -1,0 +1,21 @@
+import ServiceLifecycle
+import Synchronization
+
+/// The service that follows aliases: every `--alias-poll-ms` it asks the pool to check
+/// where each served alias points and swap in versions that moved.
+struct AliasWatcher: Service {
+    let pool: ModelPool
+    let interval: Duration
+
+    func run() async throws {
+        let stopping = Atomic<Bool>(false)
+        await withGracefulShutdownHandler {
+            while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                await pool.refreshAliases()
+            }
+        } onGracefulShutdown: {
+            stopping.store(true, ordering: .relaxed)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import ApusServe
+import ApusStore
+import ApusTrain
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `apus serve [REF...]`: the model server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the registry's models over HTTP: KServe V2, MLflow /invocations and /v1/models/{name}/predict.",
+        discussion: """
+            Any registered model can be asked for by reference (credit-risk@champion, credit-risk/3, or a bare name \
+            meaning NAME@<default alias>); the models named here are loaded before the server reports ready, and the \
+            first one answers MLflow's /invocations. Aliases are followed live: when one moves (apus models alias, \
+            apus models rollback), the new version is loaded and swapped in without failing a request. \
+            SIGTERM or SIGINT drains in-flight requests and writes the prediction log before exiting. \
+            GET /openapi.json lists every route.
+            """
+    )
+
+    @Argument(help: "Models to load at start (NAME@ALIAS or NAME/VERSION); the first answers /invocations.")
+    var models: [String] = []
+
+    @Option(help: "The address to listen on; 0.0.0.0 to accept other machines.")
+    var host = ServeConfiguration().host
+
+    @Option(help: "The port (0 picks a free one).")
+    var port = ServeConfiguration().port
+
+    @Option(help: "What a bare model name means: NAME@<this alias>.")
+    var defaultAlias = ServeConfiguration().defaultAlias
+
+    @Option(help: "The largest request body in bytes; larger ones are refused with 413.")
+    var maxBodyBytes = ServeConfiguration().maxBodyBytes
+
+    @Option(help: "The most rows one request may carry; more are refused with 413.")
+    var maxRows = ServeConfiguration().maxRows
+
+    @Option(help: "Gather concurrent small requests to one model into batches of up to this many rows (1: off).")
+    var maxBatchSize = ServeConfiguration().maxBatchSize
+
+    @Option(help: "How long a request waits for others to share its batch, in milliseconds.")
+    var maxBatchDelayMs = ServeConfiguration().maxBatchDelayMilliseconds
+
+    @Flag(help: "Require an API key (apus keys create) for inference and reading routes too; admin routes always need one.")
+    var requireKey = false
+
+    @Option(help: "An origin browsers may call from (repeatable; * for any). None by default.")
+    var corsOrigin: [String] = []
+
+    @Option(help: "The share of requests whose inputs are written to the prediction log (0 to 1); outputs are always logged.")
+    var logInputs = ServeConfiguration().logInputsRate
+
+    @Option(help: "The most prediction-log rows waiting to be written; requests beyond it are not logged, but counted (0: no log).")
+    var logQueue = ServeConfiguration().logQueueCapacity
+
+    @Option(help: "How often followed aliases are checked, in milliseconds.")
+    var aliasPollMs = ServeConfiguration().aliasPollMilliseconds
+
+    @Option(help: "The least important log level written: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; not `\(logLevel)`")
+        }
+        do { try serveConfiguration.validate() } catch { throw ValidationError(error.message) }
+    }
+
+    var serveConfiguration: ServeConfiguration {
+        var configuration = ServeConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.preload = models
+        configuration.defaultAlias = defaultAlias
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.maxRows = maxRows
+        configuration.maxBatchSize = maxBatchSize
+        configuration.maxBatchDelayMilliseconds = maxBatchDelayMs
+        configuration.requireKey = requireKey
+        configuration.corsOrigins = corsOrigin
+        configuration.logInputsRate = logInputs
+        configuration.logQueueCapacity = logQueue
+        configuration.aliasPollMilliseconds = aliasPollMs
+        return configuration
+    }
+
+    func run() async throws {
+        try await runServer(serveConfiguration, logLevel: Logger.Level(rawValue: logLevel) ?? .info)
+    }
+}
+
+/// Runs the server until SIGTERM or SIGINT; prints where it listens once it does.
+func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: logLevel) }
+    let store = try openStore(existing: true)
+    let environment = ProcessInfo.processInfo.environment
+    let user = ProcessIdentity.currentUser(environment: environment)
+    let server = try ApusServer(
+        configuration: configuration, store: store,
+        openStore: { actor in
+            var environment = environment
+            environment["APUS_USER"] = "\(actor) (serve as \(user))"
+            return try StoreLocation.open(apusVersion: apusVersion, create: false, environment: environment)
+        },
+        logger: Logger(label: "apus.serve"))
+    try await server.preload()
+    let host = configuration.host
+    let application = server.application { port in
+        let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        print("serving on \(address)  (GET \(address)/openapi.json lists the routes; Ctrl-C stops)")
+        fflush(nil)
+        onListening(address)
+    }
+    try await application.runService()
+}
