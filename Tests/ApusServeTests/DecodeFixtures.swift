@@ -14,8 +14,8 @@ enum DecodeFixtures {
         Feature(name: "a/b~c", kind: .numeric),
     ])
 
-    static func decoder(maxRows: Int = 1000) -> PredictionBodyDecoder {
-        PredictionBodyDecoder(schema: schema, maxRows: maxRows)
+    static func decoder(maxRows: Int = 1000, unknownFields: UnknownFieldPolicy = .refuse) -> PredictionBodyDecoder {
+        PredictionBodyDecoder(schema: schema, maxRows: maxRows, unknownFields: unknownFields)
     }
 
     /// One valid row as a JSON object's members.

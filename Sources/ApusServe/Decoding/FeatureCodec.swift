@@ -164,3 +164,21 @@ struct FeatureRowsBuilder {
         rows = 0
     }
 }
+
+/// The names of the fields a body held that the model does not read, as
+/// ``DecodedRows/ignoredFields`` lists them: distinct, in the order first seen, at most
+/// ``DecodedRows/ignoredFieldsLimit``, each shortened for messages.
+struct IgnoredFieldNames {
+    private(set) var names: [String] = []
+
+    /// Whether no further name would be listed (callers then skip making its `String`).
+    @inline(__always)
+    var isFull: Bool { names.count >= DecodedRows.ignoredFieldsLimit }
+
+    /// Lists `name` (already shortened with ``DecodeProblem/clip(_:)``) unless it is there
+    /// or the list is full.
+    mutating func note(_ name: String) {
+        guard !isFull, !names.contains(name) else { return }
+        names.append(name)
+    }
+}

@@ -30,19 +30,16 @@ extension JSONBodyDecoding {
         let stamp = objectNumber
         var members = 0
         var found = 0
-        var unknown: [String] = []
+        var hasUnknown = false  // whether `recordUnknown` holds this record's keys
         while let key = try reader.nextKey(after: members) {
             let feature = featureIndex(of: key, position: members)
             members &+= 1
             guard feature >= 0 else {
-                if unknown.count < DecodeProblem.keptUnknownNames {
-                    let name = DecodeProblem.clip(reader.string(key))
-                    if unknown.contains(name) {
-                        throw DecodeProblem.repeatedKey(name, place: "row \(row)", row: row,
-                                                        pointer: "\(pointer)/\(row)/\(JSONPointer.escape(name))")
-                    }
-                    unknown.append(name)
+                if !hasUnknown {
+                    hasUnknown = true
+                    recordUnknown.removeAll(keepingCapacity: true)
                 }
+                try noteUnknownKey(key, row: row, pointer: pointer)
                 try reader.skipValue()
                 continue
             }
@@ -62,17 +59,36 @@ extension JSONBodyDecoding {
         if found < codec.width {
             let missing = stamps.firstIndex { $0 != stamp } ?? 0
             throw DecodeProblem.missingFeature(codec.featureNames[missing], place: "row \(row)", row: row,
-                                               pointer: "\(pointer)/\(row)", present: unknown)
+                                               pointer: "\(pointer)/\(row)", present: hasUnknown ? recordUnknown : [])
         }
-        if let name = unknown.first {
+        if hasUnknown && !ignoresUnknown, let name = recordUnknown.first {
             throw DecodeProblem.unknownFeature(name, place: "row \(row)", row: row,
                                                pointer: "\(pointer)/\(row)/\(JSONPointer.escape(name))",
                                                features: codec.featureNames)
         }
     }
 
+    /// A record's key that names no feature (its value not read yet): refused if the
+    /// record already had it (among the first ``DecodeProblem/keptUnknownNames`` such
+    /// keys), and listed as ignored when ignoring. Off the path of keys that name features.
+    @inline(never)
+    private mutating func noteUnknownKey(_ key: JSONString, row: Int, pointer: String) throws(RequestProblem) {
+        let kept = recordUnknown.count < DecodeProblem.keptUnknownNames
+        guard kept || (ignoresUnknown && !ignored.isFull) else { return }
+        let name = DecodeProblem.clip(reader.string(key))
+        if kept {
+            if recordUnknown.contains(name) {
+                throw DecodeProblem.repeatedKey(name, place: "row \(row)", row: row,
+                                                pointer: "\(pointer)/\(row)/\(JSONPointer.escape(name))")
+            }
+            recordUnknown.append(name)
+        }
+        if ignoresUnknown { ignored.note(name) }
+    }
+
     /// Reads a list of column names at `pointer` (`/columns`): the feature of each column.
-    /// Every feature must be named once and nothing else.
+    /// Every feature must be named once; a name that is no feature is refused, or, when
+    /// ignoring, its column is −1 (skipped by ``decodeDataRows(columns:pointer:)``).
     mutating func readColumns(pointer: String) throws(RequestProblem) -> [Int] {
         let place = "`\(Self.memberPath(pointer))`"
         guard reader.peek() == 0x5B else {
@@ -92,12 +108,16 @@ extension JSONBodyDecoding {
             let key = try reader.readString()
             let feature = reader.withBytes(of: key) { codec.featureIndex(of: $0) }
             if feature < 0 {
-                if unknown.count < DecodeProblem.keptUnknownNames {
+                let kept = unknown.count < DecodeProblem.keptUnknownNames
+                if kept || (ignoresUnknown && !ignored.isFull) {
                     let name = DecodeProblem.clip(reader.string(key))
-                    if unknown.contains(where: { $0.name == name }) {
-                        throw DecodeProblem.repeatedKey(name, place: place, row: nil, pointer: "\(pointer)/\(index)")
+                    if kept {
+                        if unknown.contains(where: { $0.name == name }) {
+                            throw DecodeProblem.repeatedKey(name, place: place, row: nil, pointer: "\(pointer)/\(index)")
+                        }
+                        unknown.append((name, index))
                     }
-                    unknown.append((name, index))
+                    if ignoresUnknown { ignored.note(name) }
                 }
             } else {
                 if stamps[feature] == stamp {
@@ -112,7 +132,7 @@ extension JSONBodyDecoding {
             throw DecodeProblem.missingFeature(codec.featureNames[missing], place: place, row: nil, pointer: pointer,
                                                present: unknown.map(\.name))
         }
-        if let (name, index) = unknown.first {
+        if !ignoresUnknown, let (name, index) = unknown.first {
             throw DecodeProblem.unknownFeature(name, place: place, row: nil, pointer: "\(pointer)/\(index)",
                                                features: codec.featureNames)
         }
@@ -120,7 +140,8 @@ extension JSONBodyDecoding {
     }
 
     /// Reads `[[value, ...], ...]` at `pointer` (`/data`): row values for the features
-    /// `columns` lists, or, without `columns`, every feature in model order.
+    /// `columns` lists, or, without `columns`, every feature in model order. A column of
+    /// −1 (ignored) has its values skipped, whatever their type.
     mutating func decodeDataRows(columns: [Int]?, pointer: String) throws(RequestProblem) {
         guard reader.peek() == 0x5B else {
             try refuse(DecodeProblem.invalid("`\(Self.memberPath(pointer))` must be a list of rows (lists of values)",
@@ -128,6 +149,14 @@ extension JSONBodyDecoding {
         }
         try reader.beginArray()
         var index = 0
+        if let columns, columns.contains(where: { $0 < 0 }) {
+            // Ignored columns: a loop of its own, so that rows without them test nothing per value.
+            while try reader.hasElement(after: index) {
+                try readPositionalRow(columns: columns, skipsIgnored: true, pointer: pointer)
+                index &+= 1
+            }
+            return
+        }
         while try reader.hasElement(after: index) {
             try decodePositionalRow(columns: columns, pointer: pointer)
             index &+= 1
@@ -137,6 +166,13 @@ extension JSONBodyDecoding {
     /// Reads one `[value, ...]` as the next row: value `i` is feature `columns[i]`, or
     /// feature `i` without `columns` (then every feature must be there, in model order).
     mutating func decodePositionalRow(columns: [Int]?, pointer: String) throws(RequestProblem) {
+        try readPositionalRow(columns: columns, skipsIgnored: false, pointer: pointer)
+    }
+
+    /// ``decodePositionalRow(columns:pointer:)``; with `skipsIgnored` (a constant at each
+    /// call), the values of columns −1 are skipped.
+    @inline(__always)
+    private mutating func readPositionalRow(columns: [Int]?, skipsIgnored: Bool, pointer: String) throws(RequestProblem) {
         let row = out.rows
         let expected = columns?.count ?? codec.width
         guard reader.peek() == 0x5B else {
@@ -151,6 +187,11 @@ extension JSONBodyDecoding {
                                             pointer: "\(pointer)/\(row)/\(index)", row: row)
             }
             let feature = columns?[index] ?? index
+            if skipsIgnored && feature < 0 {
+                try reader.skipValue()
+                index &+= 1
+                continue
+            }
             do throws(RequestProblem) {
                 out.features[rowStart &+ feature] = try readValue(feature: feature, row: row)
             } catch {
@@ -169,7 +210,8 @@ extension JSONBodyDecoding {
     }
 
     /// Reads `{feature: [value, ...], ...}` at `pointer` (`/inputs`): one list per
-    /// feature, all the same length.
+    /// feature, all the same length. A member that is no feature is refused, or skipped
+    /// whole (whatever its value) when ignoring.
     mutating func decodeColumnar(pointer: String) throws(RequestProblem) {
         let place = "`\(Self.memberPath(pointer))`"
         try reader.beginObject()
@@ -182,13 +224,17 @@ extension JSONBodyDecoding {
             members &+= 1
             let feature = reader.withBytes(of: key) { codec.featureIndex(of: $0) }
             guard feature >= 0 else {
-                if unknown.count < DecodeProblem.keptUnknownNames {
+                let kept = unknown.count < DecodeProblem.keptUnknownNames
+                if kept || (ignoresUnknown && !ignored.isFull) {
                     let name = DecodeProblem.clip(reader.string(key))
-                    if unknown.contains(name) {
-                        throw DecodeProblem.repeatedKey(name, place: place, row: nil,
-                                                        pointer: "\(pointer)/\(JSONPointer.escape(name))")
+                    if kept {
+                        if unknown.contains(name) {
+                            throw DecodeProblem.repeatedKey(name, place: place, row: nil,
+                                                            pointer: "\(pointer)/\(JSONPointer.escape(name))")
+                        }
+                        unknown.append(name)
                     }
-                    unknown.append(name)
+                    if ignoresUnknown { ignored.note(name) }
                 }
                 try reader.skipValue()
                 continue
@@ -232,7 +278,7 @@ extension JSONBodyDecoding {
             throw DecodeProblem.missingFeature(codec.featureNames[missing], place: place, row: nil, pointer: pointer,
                                                present: unknown)
         }
-        if let name = unknown.first {
+        if !ignoresUnknown, let name = unknown.first {
             throw DecodeProblem.unknownFeature(name, place: place, row: nil,
                                                pointer: "\(pointer)/\(JSONPointer.escape(name))", features: codec.featureNames)
         }

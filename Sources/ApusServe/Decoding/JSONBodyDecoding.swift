@@ -13,11 +13,23 @@ struct JSONBodyDecoding {
     /// stamped with the current object's number is a repeated key.
     var stamps: [Int]
     var objectNumber = 0
+    /// Whether fields the model does not read are skipped (``UnknownFieldPolicy/ignore``)
+    /// rather than refused.
+    let ignoresUnknown: Bool
+    /// The skipped fields' names, for ``DecodedRows/ignoredFields``.
+    var ignored = IgnoredFieldNames()
+    /// The current record's keys that name no feature (the first
+    /// ``DecodeProblem/keptUnknownNames``), for repeated-key checks and misspelling
+    /// suggestions. Kept across records, so that a field ignored in every row costs no
+    /// allocation per row; cleared by the first such key of each record.
+    var recordUnknown: [String] = []
 
-    /// Starts decoding `body`; an empty body is malformed.
-    init(codec: FeatureCodec, maxRows: Int, body: UnsafeRawBufferPointer) throws(RequestProblem) {
+    /// Starts decoding `body`; an empty body is malformed. `ignoresUnknown` skips fields
+    /// the model does not read instead of refusing them.
+    init(codec: FeatureCodec, maxRows: Int, ignoresUnknown: Bool = false, body: UnsafeRawBufferPointer) throws(RequestProblem) {
         guard let reader = JSONReader(body) else { throw .malformed("Malformed JSON: the body is empty", offset: 0) }
         self.codec = codec
+        self.ignoresUnknown = ignoresUnknown
         self.reader = reader
         self.out = FeatureRowsBuilder(width: codec.width, maxRows: maxRows)
         self.stamps = [Int](repeating: -1, count: codec.width)
@@ -27,7 +39,7 @@ struct JSONBodyDecoding {
     /// The decoded rows.
     func finish(explain: Bool = false, id: String? = nil, requestedOutputs: [String]? = nil) -> DecodedRows {
         DecodedRows(features: out.features, rows: out.rows, unseen: out.unseen, explain: explain, id: id,
-                    requestedOutputs: requestedOutputs)
+                    requestedOutputs: requestedOutputs, ignoredFields: ignored.names)
     }
 
     /// A place in the body to come back to (a value that had to wait for a later member).

@@ -4,6 +4,12 @@
 ///
 /// Two layouts: one tensor per feature (named as the feature, shape `[N]` or `[N, 1]`), or
 /// one numeric `[N, F]` tensor with the features in model order.
+///
+/// When ignoring unknown fields, an input named as no feature is skipped whole — its
+/// datatype, shape and data are not checked beyond the tensor's form (an object with a
+/// string `name` and `datatype`, a list of sizes as `shape`, and `data`, any JSON value) —
+/// unless it can be the `[N, F]` tensor: numeric, of shape `[N, F]`, before any feature's
+/// tensor. That one is the features, and the inputs after it may only be ignored ones.
 extension JSONBodyDecoding {
     /// Decodes a KServe V2 body; returns its `id` and the names its `outputs` list.
     mutating func decodeKServeBody() throws(RequestProblem) -> (id: String?, outputs: [String]?) {
@@ -143,8 +149,10 @@ extension JSONBodyDecoding {
         var inputs = InferInputs(stamp: objectNumber)
         var index = 0
         while try reader.hasElement(after: index) {
-            if case .matrix = inputs.layout {
-                throw DecodeProblem.invalid(Self.onlyMatrix(width: codec.width), pointer: "\(pointer)/\(index)")
+            // (When ignoring, inputs named as no feature may follow the [N, F] tensor;
+            // `decodeTensorData` refuses a feature's tensor after it.)
+            if case .matrix = inputs.layout, !ignoresUnknown {
+                throw DecodeProblem.invalid(onlyMatrix, pointer: "\(pointer)/\(index)")
             }
             guard reader.peekKind() == .object else {
                 try refuse(DecodeProblem.invalid("input \(index) must be a tensor {\"name\", \"shape\", \"datatype\", \"data\"}",
@@ -157,13 +165,18 @@ extension JSONBodyDecoding {
             throw DecodeProblem.invalid("`inputs` is empty; send one tensor per feature, or one [N, \(codec.width)] tensor",
                                         pointer: pointer, field: "inputs")
         }
-        if case .perFeature = inputs.layout {
+        let perFeature = switch inputs.layout {
+        case .perFeature: true
+        case .undecided: ignoresUnknown  // every input was ignored: the features are missing
+        case .matrix: false
+        }
+        if perFeature {
             if let missing = stamps.firstIndex(where: { $0 != inputs.stamp }) {
                 throw DecodeProblem.missingFeature(codec.featureNames[missing], place: "`inputs`", row: nil, pointer: pointer,
                                                    present: inputs.unknown.map(\.name))
             }
         }
-        if let (name, index) = inputs.unknown.first {
+        if !ignoresUnknown, let (name, index) = inputs.unknown.first {
             throw DecodeProblem.unknownFeature(name, place: "`inputs`", row: nil, pointer: "\(pointer)/\(index)/name",
                                                features: codec.featureNames)
         }
@@ -172,8 +185,12 @@ extension JSONBodyDecoding {
         }
     }
 
-    private static func onlyMatrix(width: Int) -> String {
-        "an [N, \(width)] tensor must be the only input; send it alone, or one [N] tensor per feature"
+    private var onlyMatrix: String {
+        guard ignoresUnknown else {
+            return "an [N, \(codec.width)] tensor must be the only input; send it alone, or one [N] tensor per feature"
+        }
+        return "an [N, \(codec.width)] tensor holds every feature and cannot be sent with a feature's own tensor; "
+            + "send it without them (inputs named as no feature are ignored), or one [N] tensor per feature"
     }
 
     private mutating func decodeTensor(index: Int, pointer: String, inputs: inout InferInputs) throws(RequestProblem) {
@@ -280,11 +297,25 @@ extension JSONBodyDecoding {
         guard let fullName = header.name, let shape = header.shape, let datatype = header.datatype else { return }
         let feature = codec.featureIndex(named: fullName)
         let name = DecodeProblem.clip(fullName)
-        let constraint = try constraint(for: DecodeProblem.clip(datatype), tensor: name, pointer: "\(pointer)/datatype")
         let width = codec.width
-        if shape.count == 2 && shape[1] == width && (width > 1 || feature < 0) {
-            guard case .undecided = inputs.layout, inputs.unknown.isEmpty else {
-                throw DecodeProblem.invalid(Self.onlyMatrix(width: width), pointer: pointer, field: name)
+        let matrixShape = shape.count == 2 && shape[1] == width && (width > 1 || feature < 0)
+        if feature < 0 && ignoresUnknown {
+            var undecided = false
+            if case .undecided = inputs.layout { undecided = true }
+            if !(matrixShape && undecided && datatype != "BYTES") {
+                // A tensor the model does not read, and not the [N, F] one: skipped whole.
+                if inputs.unknown.count < DecodeProblem.keptUnknownNames {
+                    inputs.unknown.append((name, Self.tensorIndex(pointer)))
+                }
+                ignored.note(name)
+                try reader.skipValue()
+                return
+            }
+        }
+        let constraint = try constraint(for: DecodeProblem.clip(datatype), tensor: name, pointer: "\(pointer)/datatype")
+        if matrixShape {
+            guard case .undecided = inputs.layout, inputs.unknown.isEmpty || ignoresUnknown else {
+                throw DecodeProblem.invalid(onlyMatrix, pointer: pointer, field: name)
             }
             if case .text = constraint {
                 throw DecodeProblem.invalid("the [N, \(width)] input `\(name)` must be numeric, not BYTES; send BYTES as one tensor per feature",
@@ -320,7 +351,7 @@ extension JSONBodyDecoding {
                     pointer: "\(pointer)/shape/0", field: name)
             }
         case .matrix:
-            throw DecodeProblem.invalid(Self.onlyMatrix(width: width), pointer: pointer, field: name)
+            throw DecodeProblem.invalid(onlyMatrix, pointer: pointer, field: name)
         }
         try readTensorValues(shape: shape, constraint: constraint, feature: feature, name: name, pointer: pointer)
     }

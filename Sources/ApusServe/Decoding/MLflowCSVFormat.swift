@@ -2,7 +2,8 @@
 /// columns, then one line per row; RFC 4180 quoting (`"a, b"`, `""` for a quote inside),
 /// `\n` or `\r\n` line ends, an empty field for a missing value. Blank lines are skipped,
 /// as pandas does. Every field is text: numeric features read numeric text, categorical
-/// features take it as the level.
+/// features take it as the level. A header field that is no feature is refused, or, when
+/// ignoring, its column is skipped (its fields must still be well-formed CSV).
 struct CSVBodyDecoding {
     let codec: FeatureCodec
     let body: UnsafeRawBufferPointer
@@ -11,10 +12,15 @@ struct CSVBodyDecoding {
     var offset = 0
     /// The 1-based line of `offset`.
     var line = 1
+    /// Whether header fields that name no feature are skipped rather than refused.
+    let ignoresUnknown: Bool
+    /// The skipped columns' names.
+    var ignored = IgnoredFieldNames()
 
-    init(codec: FeatureCodec, maxRows: Int, body: UnsafeRawBufferPointer) {
+    init(codec: FeatureCodec, maxRows: Int, ignoresUnknown: Bool = false, body: UnsafeRawBufferPointer) {
         self.codec = codec
         self.body = body
+        self.ignoresUnknown = ignoresUnknown
         self.out = FeatureRowsBuilder(width: codec.width, maxRows: maxRows)
     }
 
@@ -35,6 +41,22 @@ struct CSVBodyDecoding {
         let base = address.assumingMemoryBound(to: UInt8.self)
         if body.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { offset = 3 }
         let columns = try readHeader(base)
+        if columns.contains(where: { $0 < 0 }) {
+            // Ignored columns: a loop of its own, so that bodies without them test nothing per field.
+            try readRows(base, columns: columns, skipsIgnored: true)
+        } else {
+            try readRows(base, columns: columns, skipsIgnored: false)
+        }
+        guard out.rows > 0 else {
+            throw DecodeProblem.noRows("the CSV has a header but no lines of values", pointer: nil, field: nil)
+        }
+        return DecodedRows(features: out.features, rows: out.rows, unseen: out.unseen, ignoredFields: ignored.names)
+    }
+
+    /// The lines after the header: field `i` of each is feature `columns[i]`; with
+    /// `skipsIgnored` (a constant at each call), fields of columns −1 are read and dropped.
+    @inline(__always)
+    private mutating func readRows(_ base: UnsafePointer<UInt8>, columns: [Int], skipsIgnored: Bool) throws(RequestProblem) {
         while offset < body.count {
             if base[offset] == 0x0A || (base[offset] == 0x0D && offset + 1 < body.count && base[offset + 1] == 0x0A) {
                 offset += base[offset] == 0x0D ? 2 : 1
@@ -53,6 +75,11 @@ struct CSVBodyDecoding {
                         pointer: nil, row: row)
                 }
                 let feature = columns[column]
+                if skipsIgnored && feature < 0 {
+                    column += 1
+                    if !field.moreFollow { break }
+                    continue
+                }
                 do throws(RequestProblem) {
                     out.features[rowStart + feature] = try value(of: field, base, feature: feature, row: row)
                 } catch {
@@ -68,13 +95,10 @@ struct CSVBodyDecoding {
                     "row \(row) (line \(rowLine)) has \(column) fields; the header has \(columns.count)", pointer: nil, row: row)
             }
         }
-        guard out.rows > 0 else {
-            throw DecodeProblem.noRows("the CSV has a header but no lines of values", pointer: nil, field: nil)
-        }
-        return DecodedRows(features: out.features, rows: out.rows, unseen: out.unseen)
     }
 
-    /// The header line: each column's feature. Every feature once, nothing else.
+    /// The header line: each column's feature. Every feature once; any other name is
+    /// refused, or, when ignoring, its column is −1.
     private mutating func readHeader(_ base: UnsafePointer<UInt8>) throws(RequestProblem) -> [Int] {
         var columns: [Int] = []
         var seen = [Bool](repeating: false, count: codec.width)
@@ -84,13 +108,14 @@ struct CSVBodyDecoding {
             let name = text(of: field, base)
             let feature = codec.featureIndex(named: name)
             if feature < 0 {
+                let name = DecodeProblem.clip(name)
                 if unknown.count < DecodeProblem.keptUnknownNames {
-                    let name = DecodeProblem.clip(name)
                     if unknown.contains(name) {
                         throw DecodeProblem.repeatedKey(name, place: "the CSV header", row: nil, pointer: nil)
                     }
                     unknown.append(name)
                 }
+                if ignoresUnknown { ignored.note(name) }
             } else {
                 if seen[feature] { throw DecodeProblem.repeatedKey(name, place: "the CSV header", row: nil, pointer: nil) }
                 seen[feature] = true
@@ -102,7 +127,7 @@ struct CSVBodyDecoding {
             throw DecodeProblem.missingFeature(codec.featureNames[missing], place: "the CSV header", row: nil, pointer: nil,
                                                present: unknown)
         }
-        if let name = unknown.first {
+        if !ignoresUnknown, let name = unknown.first {
             throw DecodeProblem.unknownFeature(name, place: "the CSV header", row: nil, pointer: nil,
                                                features: codec.featureNames)
         }

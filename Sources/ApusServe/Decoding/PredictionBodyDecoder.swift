@@ -19,17 +19,41 @@ public struct DecodedRows: Sendable {
     public var id: String?
     /// KServe V2 only: the names in `"outputs": [{"name": ...}]`, if the body listed any.
     public var requestedOutputs: [String]?
+    /// The fields the model does not read that the body held and the decoder skipped
+    /// (``UnknownFieldPolicy/ignore`` only): record keys, column names, CSV header fields,
+    /// KServe tensor names. Distinct, in the order first seen, at most
+    /// ``ignoredFieldsLimit``, each shortened to 200 characters; empty when nothing was
+    /// ignored (always, under ``UnknownFieldPolicy/refuse``).
+    public var ignoredFields: [String]
+
+    /// The most names ``ignoredFields`` lists: a body of a million stray keys costs no more
+    /// to report than one of 16.
+    public static let ignoredFieldsLimit = 16
 
     /// Rows; see the properties.
     public init(features: [Double], rows: Int, unseen: [UnseenLevel] = [], explain: Bool = false, id: String? = nil,
-                requestedOutputs: [String]? = nil) {
+                requestedOutputs: [String]? = nil, ignoredFields: [String] = []) {
         self.features = features
         self.rows = rows
         self.unseen = unseen
         self.explain = explain
         self.id = id
         self.requestedOutputs = requestedOutputs
+        self.ignoredFields = ignoredFields
     }
+}
+
+/// What a ``PredictionBodyDecoder`` does with a field the model does not read: a record's
+/// key, a column, a CSV header field, a KServe input tensor named as no feature.
+public enum UnknownFieldPolicy: Sendable, Hashable {
+    /// Refuse the body with a 400 `unknown_feature` naming the field and the closest
+    /// feature (the default: a misspelt feature is never silently dropped).
+    case refuse
+    /// Skip the field and list it in ``DecodedRows/ignoredFields``, for clients that send
+    /// extra columns (an id, the target, a date the model ignores). The field's value is
+    /// read only to skip it: it must be well-formed, but may be of any type (an object, a
+    /// list). Missing features are refused all the same.
+    case ignore
 }
 
 /// A categorical value the model did not see in training.
@@ -69,30 +93,40 @@ public struct UnseenLevel: Sendable, Equatable {
 ///   beyond a Double's range and text such as `"inf"` are `non_finite`;
 /// - an object or array as a value is `wrong_type`.
 ///
-/// Every feature must be present in every row (`missing_feature`) and nothing else
-/// (`unknown_feature`), each with a close name suggested; a key repeated in an object is
-/// refused. Zero rows is invalid; more than `maxRows` is a 413 `too_many_rows`, thrown as
-/// soon as the row after the limit begins. Objects and arrays nest at most 64 deep.
+/// Every feature must be present in every row (`missing_feature`), each with a close name
+/// suggested. A field the model does not read is refused (`unknown_feature`, with the
+/// closest feature suggested), or, when the decoder was made with
+/// ``UnknownFieldPolicy/ignore``, skipped and listed in ``DecodedRows/ignoredFields``. A
+/// key repeated in an object is refused, ignored or not. Zero rows is invalid; more than
+/// `maxRows` is a 413 `too_many_rows`, thrown as soon as the row after the limit begins.
+/// Objects and arrays nest at most 64 deep.
 public struct PredictionBodyDecoder: Sendable {
     /// The model's features.
     public var schema: FeatureSchema { codec.schema }
     /// The most rows a body may hold.
     public let maxRows: Int
+    /// Whether a field the model does not read is refused or skipped.
+    public let unknownFields: UnknownFieldPolicy
     let codec: FeatureCodec
 
     /// A decoder for bodies addressed to a model with `schema`, taking at most `maxRows`
-    /// rows per body.
-    public init(schema: FeatureSchema, maxRows: Int) {
+    /// rows per body; `unknownFields` says whether a field the model does not read is
+    /// refused (the default) or skipped.
+    public init(schema: FeatureSchema, maxRows: Int, unknownFields: UnknownFieldPolicy = .refuse) {
         self.codec = FeatureCodec(schema: schema)
         self.maxRows = max(0, maxRows)
+        self.unknownFields = unknownFields
     }
+
+    private var ignoresUnknown: Bool { unknownFields == .ignore }
 
     /// Apus's own format (`POST /v1/models/{ref}/predict`): an object with either
     /// `"rows": [{feature: value, ...}, ...]` or `"columns": [name, ...]` and
     /// `"data": [[value, ...], ...]`, and optionally `"explain": true|false`. Any other
-    /// member is refused.
+    /// member of the body is refused, whatever the ``unknownFields`` policy (which is about
+    /// rows' keys and column names).
     public func decodeApus(_ body: UnsafeRawBufferPointer) throws(RequestProblem) -> DecodedRows {
-        var decoding = try JSONBodyDecoding(codec: codec, maxRows: maxRows, body: body)
+        var decoding = try JSONBodyDecoding(codec: codec, maxRows: maxRows, ignoresUnknown: ignoresUnknown, body: body)
         let explain = try decoding.decodeApusBody()
         return decoding.finish(explain: explain)
     }
@@ -105,7 +139,7 @@ public struct PredictionBodyDecoder: Sendable {
     /// and optionally `params` (accepted and ignored). A bare list is refused with a note
     /// that MLflow 2.0 changed the protocol.
     public func decodeMLflow(_ body: UnsafeRawBufferPointer) throws(RequestProblem) -> DecodedRows {
-        var decoding = try JSONBodyDecoding(codec: codec, maxRows: maxRows, body: body)
+        var decoding = try JSONBodyDecoding(codec: codec, maxRows: maxRows, ignoresUnknown: ignoresUnknown, body: body)
         try decoding.decodeMLflowBody()
         return decoding.finish()
     }
@@ -115,7 +149,7 @@ public struct PredictionBodyDecoder: Sendable {
     /// missing. Problems name the row (0-based, as in JSON) and the line; they have no JSON
     /// pointer.
     public func decodeMLflowCSV(_ body: UnsafeRawBufferPointer) throws(RequestProblem) -> DecodedRows {
-        var decoding = CSVBodyDecoding(codec: codec, maxRows: maxRows, body: body)
+        var decoding = CSVBodyDecoding(codec: codec, maxRows: maxRows, ignoresUnknown: ignoresUnknown, body: body)
         return try decoding.decode()
     }
 
@@ -126,9 +160,14 @@ public struct PredictionBodyDecoder: Sendable {
     /// single numeric `[N, F]` tensor with the features in model order. `data` is
     /// row-major, flat or nested as the shape; its length must be the shape's product.
     /// `FP16` and unknown datatypes are refused naming the tensor. Values of an `FP32`
-    /// tensor are taken as written, not rounded to `Float`.
+    /// tensor are taken as written, not rounded to `Float`. With
+    /// ``UnknownFieldPolicy/ignore``, an input named as no feature is skipped whole: its
+    /// datatype, shape and data are not checked against the rows (it must still be a
+    /// tensor object: a string `name` and `datatype`, `shape` a list of sizes, and `data`),
+    /// unless it is numeric, of shape `[N, F]` and comes before any feature's tensor: then
+    /// it is the `[N, F]` tensor, and only inputs named as no feature may follow it.
     public func decodeKServe(_ body: UnsafeRawBufferPointer) throws(RequestProblem) -> DecodedRows {
-        var decoding = try JSONBodyDecoding(codec: codec, maxRows: maxRows, body: body)
+        var decoding = try JSONBodyDecoding(codec: codec, maxRows: maxRows, ignoresUnknown: ignoresUnknown, body: body)
         let (id, outputs) = try decoding.decodeKServeBody()
         return decoding.finish(id: id, requestedOutputs: outputs)
     }
