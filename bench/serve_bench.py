@@ -1098,6 +1098,9 @@ def main():
                             f"non-2xx responses and {s['socket_errors']} socket errors (see the JSON): requests failed")
     if hs and hs.get("swaps_total") is not None and hs["swaps_total"] != hs["swaps_requested"]:
         warnings.append(f"hot swap: apus_model_swaps_total is {hs['swaps_total']:.0f}, not {hs['swaps_requested']}")
+    if hs and "moves" in hs and hs["moves_during_load"] < len(hs["moves"]):
+        warnings.append(f"hot swap: only {hs['moves_during_load']} of the {len(hs['moves'])} alias moves finished while "
+                        f"wrk ran (slow alias commands delayed the rest)")
     if hs and "moves" in hs and hs["moves_ok"] != hs["swaps_requested"]:
         bad = next(m for m in hs["moves"] if m["returncode"] != 0)
         warnings.append(f"hot swap: {hs['swaps_requested'] - hs['moves_ok']} alias commands failed, e.g. {oneline(bad['output'])}")
