@@ -28,9 +28,16 @@ public struct ApusServer: Sendable {
         try configuration.validate()
         let metrics = ServerMetrics()
         let pool = ModelPool(store: store, metrics: metrics, logger: logger, maxRows: configuration.maxRows,
-                             batching: configuration.batching, defaultAlias: configuration.defaultAlias)
+                             unknownFields: configuration.unknownFields, batching: configuration.batching,
+                             defaultAlias: configuration.defaultAlias)
         let log = PredictionLogQueue(capacity: configuration.logQueueCapacity, metrics: metrics) { batch in
-            try store.appendPredictions(batch.map(PredictionLogRendering.record))
+            // Transactions of at most 500 records, so other processes' writes (an alias moved
+            // from the command line) wait for one short transaction, not for the whole queue.
+            var written = 0
+            for start in stride(from: 0, to: batch.count, by: 500) {
+                written += try store.appendPredictions(batch[start..<min(batch.count, start + 500)].map(PredictionLogRendering.record))
+            }
+            return written
         }
         let state = ServingState(configuration: configuration, pool: pool, metrics: metrics, keys: KeyAuthenticator(store: store),
                                  log: log, logger: logger, openStore: openStore)

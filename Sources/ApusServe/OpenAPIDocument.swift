@@ -182,6 +182,8 @@ enum OpenAPIDocument {
                     "classes": ["type": "array", "items": ["type": "string"]],
                     "unseen_levels": ["type": "array", "items": ["type": "object", "properties": [
                         "row": ["type": "integer"], "feature": ["type": "string"], "value": ["type": "string"]]]],
+                    "ignored_fields": ["type": "array", "items": ["type": "string"],
+                                       "description": "Fields the model does not read, skipped (--unknown-fields ignore)"],
                     "explanation": ["type": "object"],
                     "contributions": ["type": "array"],
                 ],

@@ -18,6 +18,10 @@ public struct ServeConfiguration: Sendable, Equatable {
     public var maxBatchSize = 1
     /// How long a request waits for others to share its batch (`--max-batch-delay-ms`).
     public var maxBatchDelayMilliseconds = 2.0
+    /// Fields a request sends that the model does not read (`--unknown-fields`): refused
+    /// (400 naming the field, the default, so a typo is never taken for a missing value) or
+    /// ignored (and listed in the answer's `ignored_fields`).
+    public var unknownFields: UnknownFieldPolicy = .refuse
     /// Require an API key for inference and reading routes (`--require-key`); admin routes
     /// always require an admin key.
     public var requireKey = false

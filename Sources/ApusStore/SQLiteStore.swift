@@ -17,7 +17,9 @@ public final class SQLiteStore: Store {
     public let actor: String
     /// The store's database file.
     public let databasePath: String
-    let queue: DatabaseQueue
+    /// A writer connection and reader connections: in WAL mode reads run beside a write
+    /// (a server's alias checks never wait behind its prediction-log writes).
+    let queue: DatabasePool
     let artifactFiles: ArtifactFiles
     let signer: AuditSigner?
     let apusVersion: String
@@ -61,7 +63,7 @@ public final class SQLiteStore: Store {
         configuration.foreignKeysEnabled = true
         configuration.label = "apus-store"
         do {
-            queue = try DatabaseQueue(path: databasePath, configuration: configuration)
+            queue = try DatabasePool(path: databasePath, configuration: configuration)
         } catch {
             throw StoreError("cannot open the store's database `\(databasePath)`: \(Self.message(error))")
         }

@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long a request waits for others to share its batch, in milliseconds.")
     var maxBatchDelayMs = ServeConfiguration().maxBatchDelayMilliseconds
 
+    @Option(help: "Fields a request sends that the model does not read: refuse (400 naming the field) or ignore (listed in the answer).")
+    var unknownFields: UnknownFieldChoice = .refuse
+
     @Flag(help: "Require an API key (apus keys create) for inference and reading routes too; admin routes always need one.")
     var requireKey = false
 
@@ -80,6 +83,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxBatchSize = maxBatchSize
         configuration.maxBatchDelayMilliseconds = maxBatchDelayMs
         configuration.requireKey = requireKey
+        configuration.unknownFields = unknownFields == .ignore ? .ignore : .refuse
         configuration.corsOrigins = corsOrigin
         configuration.logInputsRate = logInputs
         configuration.logQueueCapacity = logQueue
@@ -115,4 +119,9 @@ func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, onLi
         onListening(address)
     }
     try await application.runService()
+}
+
+/// `--unknown-fields` values.
+enum UnknownFieldChoice: String, ExpressibleByArgument, CaseIterable {
+    case refuse, ignore
 }

@@ -199,4 +199,26 @@ import Testing
             }
         }
     }
+
+    @Test func unknownFieldsAreRefusedByDefaultAndListedWhenIgnored() async throws {
+        let fixture = try ServeFixture.get()
+        let body = #"{"rows":[{"petal":1,"sepal":5,"colour":"white","customer_id":"c-17","notes":{"a":[1]}}]}"#
+        try await fixture.server().application().test(.router) { client in
+            try await client.execute(uri: "/v1/models/species/predict", method: .post, headers: jsonHeaders, body: ByteBuffer(text: body)) {
+                #expect($0.status == .badRequest)
+                #expect(field($0.body, "field") as? String == "customer_id")
+            }
+        }
+        try await fixture.server { $0.unknownFields = .ignore }.application().test(.router) { client in
+            try await client.execute(uri: "/v1/models/species/predict", method: .post, headers: jsonHeaders, body: ByteBuffer(text: body)) {
+                #expect($0.status == .ok)
+                #expect(field($0.body, "ignored_fields") as? [String] == ["customer_id", "notes"])
+            }
+            try await client.execute(uri: "/v1/models/species/predict", method: .post, headers: jsonHeaders,
+                                     body: ByteBuffer(text: #"{"rows":[{"petal":1,"colour":"white","customer_id":"c-17"}]}"#)) {
+                #expect($0.status == .badRequest)
+                #expect(field($0.body, "field") as? String == "sepal")
+            }
+        }
+    }
 }

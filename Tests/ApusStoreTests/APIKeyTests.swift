@@ -35,7 +35,9 @@ import Testing
     }
 
     @Test func badKeyOperationsAreRefused() throws {
-        let store = try TemporaryStore().store
+        let temporary = try TemporaryStore()
+        defer { withExtendedLifetime(temporary) {} }
+        let store = temporary.store
         _ = try store.createAPIKey(name: "ci", role: .read)
         #expect(throws: StoreError("there is already a key named `ci` (revoked keys keep their names)")) {
             try store.createAPIKey(name: "ci", role: .admin)

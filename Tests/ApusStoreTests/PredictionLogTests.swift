@@ -55,7 +55,9 @@ private final class CommitCounter: TransactionObserver {
     }
 
     @Test func aDuplicateRequestIDIsSkippedAndTheRestOfTheBatchIsWritten() throws {
-        let store = try TemporaryStore().store
+        let temporary = try TemporaryStore()
+        defer { withExtendedLifetime(temporary) {} }
+        let store = temporary.store
         #expect(try store.appendPredictions([record("a", outputs: "[1]")]) == 1)
         let batch = [record("b", offset: 1), record("a", offset: 2, outputs: "[2]"), record("c", offset: 3),
                      record("b", offset: 4, outputs: "[3]")]
@@ -67,7 +69,9 @@ private final class CommitCounter: TransactionObserver {
     }
 
     @Test func anInvalidRecordRefusesTheBatchNamingItsRequest() throws {
-        let store = try TemporaryStore().store
+        let temporary = try TemporaryStore()
+        defer { withExtendedLifetime(temporary) {} }
+        let store = temporary.store
         var badTime = record("bad-time")
         badTime.loggedAt = "2026-11-29 09:00:00"
         #expect(throws: StoreError("the prediction record of request `bad-time`: the time must be UTC such as 2026-11-29T09:10:11.123Z, not `2026-11-29 09:00:00`")) {
@@ -104,7 +108,7 @@ private final class CommitCounter: TransactionObserver {
             return record("req-\(i)", offset: Int64(i), inputs: inputs, outputs: #"[{"probability":0.1375,"label":"0"}]"#)
         }
         let counter = CommitCounter()
-        store.queue.inDatabase { db in db.add(transactionObserver: counter) }
+        store.queue.writeWithoutTransaction { db in db.add(transactionObserver: counter) }
         let clock = ContinuousClock()
         let start = clock.now
         let written = try store.appendPredictions(batch)
@@ -121,7 +125,9 @@ private final class CommitCounter: TransactionObserver {
     // MARK: Queries
 
     @Test func queriesFilterByModelVersionAndTimeNewestFirst() throws {
-        let store = try TemporaryStore().store
+        let temporary = try TemporaryStore()
+        defer { withExtendedLifetime(temporary) {} }
+        let store = temporary.store
         try store.appendPredictions([
             record("a1-0", model: "a", version: 1, offset: 0),
             record("a2-10", model: "a", version: 2, offset: 10),
@@ -149,7 +155,9 @@ private final class CommitCounter: TransactionObserver {
     }
 
     @Test func badQueriesAreRefused() throws {
-        let store = try TemporaryStore().store
+        let temporary = try TemporaryStore()
+        defer { withExtendedLifetime(temporary) {} }
+        let store = temporary.store
         #expect(throws: StoreError("a prediction log query by version 2 needs the model name too")) {
             try store.predictionLog(PredictionLogQuery(version: 2))
         }
@@ -215,7 +223,9 @@ private final class CommitCounter: TransactionObserver {
     }
 
     @Test func anUnknownRequestIDIsRefusedByNameAndNothingIsWritten() throws {
-        let store = try TemporaryStore().store
+        let temporary = try TemporaryStore()
+        defer { withExtendedLifetime(temporary) {} }
+        let store = temporary.store
         try store.appendPredictions([record("known", rows: 2)])
         try store.recordFeedback([FeedbackLabel(requestID: "known", row: 1, label: "yes")])
         #expect(throws: StoreError("there is no prediction with request id `nope-42` in the log; no label of this batch was recorded")) {
@@ -231,7 +241,9 @@ private final class CommitCounter: TransactionObserver {
     }
 
     @Test func aRowOutsideTheRequestOrAnEmptyLabelIsRefused() throws {
-        let store = try TemporaryStore().store
+        let temporary = try TemporaryStore()
+        defer { withExtendedLifetime(temporary) {} }
+        let store = temporary.store
         try store.appendPredictions([record("three", rows: 3), record("one", offset: 1, rows: 1), record("none", offset: 2, rows: 0)])
         #expect(throws: StoreError("row 3 is outside request `three`, which has 3 rows (0 to 2); no label of this batch was recorded")) {
             try store.recordFeedback([FeedbackLabel(requestID: "three", row: 0, label: "a"),
@@ -254,7 +266,9 @@ private final class CommitCounter: TransactionObserver {
     }
 
     @Test func labelledPredictionsJoinTheLogWithItsLabels() throws {
-        let store = try TemporaryStore().store
+        let temporary = try TemporaryStore()
+        defer { withExtendedLifetime(temporary) {} }
+        let store = temporary.store
         try store.appendPredictions([
             record("old", offset: 0, rows: 2, inputs: #"[{"x":1},{"x":2}]"#, outputs: "[0.9,0.1]"),
             record("unlabelled", offset: 1),

@@ -18,6 +18,7 @@ public final class ModelPool: Sendable {
     let metrics: ServerMetrics
     let logger: Logger
     private let maxRows: Int
+    private let unknownFields: UnknownFieldPolicy
     private let batching: BatchingPolicy?
     private let defaultAlias: String
     private let entries = Mutex<[String: Entry]>([:])
@@ -30,8 +31,9 @@ public final class ModelPool: Sendable {
     }
 
     /// A pool reading from `store`; `defaultAlias` is what a bare model name means.
-    public init(store: any Store, metrics: ServerMetrics, logger: Logger, maxRows: Int, batching: BatchingPolicy?,
-                defaultAlias: String) {
+    public init(store: any Store, metrics: ServerMetrics, logger: Logger, maxRows: Int, unknownFields: UnknownFieldPolicy,
+                batching: BatchingPolicy?, defaultAlias: String) {
+        self.unknownFields = unknownFields
         self.store = store
         self.metrics = metrics
         self.logger = logger
@@ -167,7 +169,8 @@ public final class ModelPool: Sendable {
             throw Self.notFound(error.description)
         }
         let model = try await onLoadQueue { try ModelFile.read(path: try self.store.verifiedArtifactPath(version.artifact)) }
-        let served = ServedModel(version: version, model: model, maxRows: maxRows, batching: batching, metrics: metrics)
+        let served = ServedModel(version: version, model: model, maxRows: maxRows, unknownFields: unknownFields,
+                                 batching: batching, metrics: metrics)
         let elapsed = ContinuousClock.now - start
         metrics.recordModelLoad(model: version.model, nanoseconds: elapsed.nanoseconds)
         logger.info("model loaded", metadata: [

@@ -19,12 +19,13 @@ public final class ServedModel: Sendable {
     /// Gathers concurrent small requests into one prediction pass (nil: batching off).
     let batcher: AdaptiveBatcher?
 
-    init(version: ModelVersion, model: Model, maxRows: Int, batching: BatchingPolicy?, metrics: ServerMetrics) {
+    init(version: ModelVersion, model: Model, maxRows: Int, unknownFields: UnknownFieldPolicy, batching: BatchingPolicy?,
+         metrics: ServerMetrics) {
         self.name = version.model
         self.version = version.version
         self.model = model
         self.registryVersion = version
-        self.decoder = PredictionBodyDecoder(schema: model.schema, maxRows: maxRows)
+        self.decoder = PredictionBodyDecoder(schema: model.schema, maxRows: maxRows, unknownFields: unknownFields)
         self.batcher = batching.map { AdaptiveBatcher(ensemble: model.ensemble, policy: $0, metrics: metrics) }
     }
 

@@ -56,6 +56,10 @@ extension ServingState {
             }
             json.byte(UInt8(ascii: "]"))
         }
+        if !inference.rows.ignoredFields.isEmpty {
+            json.raw(",\"ignored_fields\":")
+            json.strings(inference.rows.ignoredFields)
+        }
         if inference.rows.explain { writeContributions(inference, into: &json) }
         json.byte(UInt8(ascii: "}"))
         return json
