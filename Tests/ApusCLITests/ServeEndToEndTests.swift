@@ -157,6 +157,50 @@ struct ServeEndToEndTests {
         quickstart.waitUntilExit()
         #expect(quickstart.terminationStatus == 0)
     }
+
+    @Test("the official Triton (KServe V2) and MLflow Python clients work unchanged")
+    func officialClients() throws {
+        let work = try StoreWorkspace(rows: 2000)
+        defer { work.remove() }
+        #expect(try work.train(["--name", "credit-risk", "--alias", "champion"]).status == 0)
+        let predicted = work.directory.appendingPathComponent("predicted.csv").path
+        let scoring = try work.apus(["predict", "credit-risk@champion", work.test, "--out", predicted])
+        #expect(scoring.status == 0, "\(scoring.error)")
+        let expected = try String(contentsOfFile: predicted, encoding: .utf8).split(separator: "\n").dropFirst().prefix(25)
+            .map { Double($0.split(separator: ",").last ?? "")! }
+        let expectedPath = work.directory.appendingPathComponent("expected.json").path
+        try "[\(expected.map { "\($0)" }.joined(separator: ","))]".write(toFile: expectedPath, atomically: true, encoding: .utf8)
+
+        let server = Process()
+        server.executableURL = CLIRun.binary
+        server.arguments = ["serve", "credit-risk@champion", "--port", "0"]
+        var variables = ProcessInfo.processInfo.environment
+        variables["APUS_STORE"] = work.store
+        server.environment = variables
+        let out = Pipe(), err = Pipe()
+        server.standardOutput = out
+        server.standardError = err
+        let stdout = LineReader(out), stderr = LineReader(err)
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let line = try #require(stdout.line(containing: "serving on http://"), "stderr: \(stderr.all)")
+        let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }).dropFirst("http://".count)
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/official_clients.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, String(address), "credit-risk", work.test, "default", "application_date", expectedPath]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0,
+                "official clients (pip install \"tritonclient[http]\" mlflow-skinny pandas; .ci/run installs them): \(printed)\nserver: \(stderr.all)")
+        #expect(printed.contains("triton: 25 predictions match"), "\(printed)")
+        #expect(printed.contains("mlflow: 25 predictions match"), "\(printed)")
+    }
 }
 
 extension StoreWorkspace {
