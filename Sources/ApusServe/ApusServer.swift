@@ -29,15 +29,21 @@ public struct ApusServer: Sendable {
         let metrics = ServerMetrics()
         let pool = ModelPool(store: store, metrics: metrics, logger: logger, maxRows: configuration.maxRows,
                              unknownFields: configuration.unknownFields, batching: configuration.batching,
-                             defaultAlias: configuration.defaultAlias)
+                             defaultAlias: configuration.defaultAlias, pinned: configuration.preload)
         let log = PredictionLogQueue(capacity: configuration.logQueueCapacity, metrics: metrics) { batch in
             // Transactions of at most 500 records, so other processes' writes (an alias moved
             // from the command line) wait for one short transaction, not for the whole queue.
+            // A failed transaction does not stop the others.
             var written = 0
+            var failure: (any Error)?
             for start in stride(from: 0, to: batch.count, by: 500) {
-                written += try store.appendPredictions(batch[start..<min(batch.count, start + 500)].map(PredictionLogRendering.record))
+                do {
+                    written += try store.appendPredictions(batch[start..<min(batch.count, start + 500)].map(PredictionLogRendering.record))
+                } catch {
+                    failure = error
+                }
             }
-            return written
+            return (written, failure)
         }
         let state = ServingState(configuration: configuration, pool: pool, metrics: metrics, keys: KeyAuthenticator(store: store),
                                  log: log, logger: logger, openStore: openStore)

@@ -35,14 +35,19 @@ enum OpenAPIDocument {
         ["name": name, "in": "path", "required": true, "description": description, "schema": ["type": "string"]]
     }
 
+    /// `secured`: the route takes a key (needed with --require-key); `admin`: it always needs one.
     private static func operation(_ summary: String, tag: String, parameters: [[String: Any]] = [], body: [String: Any]? = nil,
-                                  ok: [String: Any], errors: [Int], secured: Bool) -> [String: Any] {
+                                  ok: [String: Any], errors: [Int], secured: Bool, admin: Bool = false) -> [String: Any] {
         var operation: [String: Any] = [
             "summary": summary, "tags": [tag], "parameters": parameters,
             "responses": problems(errors).merging(["200": ok]) { current, _ in current },
         ]
         if let body { operation["requestBody"] = body }
-        operation["security"] = secured ? [["bearer": [String]()], ["apiKey": [String]()], [String: Any]()] : [[String: Any]]()
+        if admin {
+            operation["security"] = [["bearer": [String]()], ["apiKey": [String]()]]
+        } else {
+            operation["security"] = secured ? [["bearer": [String]()], ["apiKey": [String]()], [String: Any]()] : [[String: Any]]()
+        }
         return operation
     }
 
@@ -94,10 +99,12 @@ enum OpenAPIDocument {
                                                          errors: [401, 403, 404, 503], secured: true)],
             "/v1/models/{name}/aliases/{alias}": ["post": operation(
                 "Point an alias at a version (admin key); the server follows it", tag: "admin", parameters: [name, alias],
-                body: aliasBody, ok: okJSON("The alias move", ref("AliasMove")), errors: [400, 401, 403, 404, 503], secured: true)],
+                body: aliasBody, ok: okJSON("The alias move", ref("AliasMove")), errors: [400, 401, 403, 404, 413, 415, 503], secured: true,
+                admin: true)],
             "/v1/models/{name}/aliases/{alias}/rollback": ["post": operation(
                 "Return an alias to its previous version (admin key)", tag: "admin", parameters: [name, alias],
-                body: rollbackBody, ok: okJSON("The alias move", ref("AliasMove")), errors: [400, 401, 403, 404, 503], secured: true)],
+                body: rollbackBody, ok: okJSON("The alias move", ref("AliasMove")), errors: [400, 401, 403, 404, 413, 415, 503], secured: true,
+                admin: true)],
             "/v1/feedback": ["post": operation(
                 "Ground-truth labels for logged predictions, by request id", tag: "apus",
                 body: ["required": true, "content": jsonContent(ref("FeedbackRequest"))],
@@ -112,7 +119,10 @@ enum OpenAPIDocument {
                 "type": "object", "properties": ["live": ["type": "boolean"]]]), errors: [], secured: false)],
             "/v2/health/ready": ["get": operation("Readiness: every model named at start is loaded (503 until then)", tag: "kserve-v2",
                                                   ok: okJSON("Ready", ["type": "object", "properties": ["ready": ["type": "boolean"]]]),
-                                                  errors: [503], secured: false)],
+                                                  errors: [], secured: false).merging(["responses": [
+                                                      "200": okJSON("Ready", ["type": "object", "properties": ["ready": ["type": "boolean"]]]),
+                                                      "503": okJSON("Not ready yet", ["type": "object", "properties": ["ready": ["type": "boolean"]]]),
+                                                  ]]) { _, new in new }],
             "/v2/models/{name}": ["get": metadata],
             "/v2/models/{name}/versions/{version}": ["get": metadataVersion],
             "/v2/models/{name}/ready": ["get": modelReady],

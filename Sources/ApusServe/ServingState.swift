@@ -89,7 +89,7 @@ struct ServingState: Sendable {
     /// - Throws: 415 naming the type sent and the ones accepted.
     func mediaType(of request: Request, accepted: [String]) throws(RequestProblem) -> String {
         guard let value = request.headers[.contentType] else { return accepted[0] }
-        let type = value.split(separator: ";", maxSplits: 1)[0].trimmingSpaces().lowercased()
+        let type = (value.split(separator: ";", maxSplits: 1).first ?? "").trimmingSpaces().lowercased()
         if let charset = value.lowercased().split(separator: ";").dropFirst().first(where: { $0.contains("charset") }),
            !charset.contains("utf-8") && !charset.contains("utf8") {
             throw RequestProblem(status: 415, kind: .unsupportedMediaType, title: "Unsupported media type",

@@ -28,6 +28,7 @@ struct Quickstart: AsyncParsableCommand {
     var noServe = false
 
     func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535, got \(port)") }
         guard rows >= 10 else { throw ValidationError("--rows must be at least 10, got \(rows)") }
     }
 

@@ -146,5 +146,7 @@ struct CLITests {
         #expect(run.output.contains("3,000 rows × 16 columns"))
         #expect(run.output.contains("fingerprint: sha256:"))
         #expect(run.output.contains("Next:"))
+        let badPort = try CLIRun(["quickstart", "--port", "70000"], in: dir)
+        #expect(badPort.status != 0 && badPort.error.contains("--port must be 0 to 65535"))
     }
 }

@@ -1,4 +1,4 @@
-import ApusServe
+@testable import ApusServe
 import ApusStore
 import ApusTrain
 import Foundation
@@ -343,6 +343,125 @@ import Testing
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "openapi-spec-validator: \(printed)")
         #expect(printed.contains("valid"))
+    }
+
+    @Test func anEmptyContentTypeIsRefusedNotACrash() async throws {
+        let fixture = try ServeFixture.get()
+        try await fixture.server().application().test(.router) { client in
+            for value in ["", ";", " ; charset=utf-8"] {
+                try await client.execute(uri: Self.species, method: .post, headers: [.contentType: value],
+                                         body: ByteBuffer(text: Self.speciesRow)) { response in
+                    #expect(response.status == .unsupportedMediaType, "Content-Type `\(value)`")
+                }
+                try await client.execute(uri: "/v1/feedback", method: .post, headers: [.contentType: value],
+                                         body: ByteBuffer(text: #"{"request_id":"x","label":1}"#)) {
+                    #expect($0.status == .unsupportedMediaType)
+                }
+            }
+            try await client.execute(uri: Self.species, method: .post, headers: jsonHeaders, body: ByteBuffer(text: Self.speciesRow)) {
+                #expect($0.status == .ok)
+            }
+        }
+    }
+
+    @Test func malformedKeysAreRefusedWithoutALookup() async throws {
+        let fixture = try ServeFixture.get()
+        #expect(!KeyAuthenticator.isWellFormed("apus_" + String(repeating: "a", count: 80_000)))
+        #expect(!KeyAuthenticator.isWellFormed("apus_" + String(repeating: "G", count: 64)))
+        #expect(KeyAuthenticator.isWellFormed("apus_" + String(repeating: "0a", count: 32)))
+        try await fixture.server().application().test(.router) { client in
+            var headers = jsonHeaders
+            headers[.authorization] = "Bearer apus_" + String(repeating: "x", count: 20_000)
+            try await client.execute(uri: "/v1/models/species/aliases/x/rollback", method: .post, headers: headers,
+                                     body: ByteBuffer(text: #"{"reason":"r"}"#)) {
+                #expect($0.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func percentEncodedReferencesAreDecoded() async throws {
+        let fixture = try ServeFixture.get()
+        try await fixture.server().application().test(.router) { client in
+            try await client.execute(uri: "/v1/models/species%40champion/predict", method: .post, headers: jsonHeaders,
+                                     body: ByteBuffer(text: Self.speciesRow)) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+            try await client.execute(uri: "/v2/models/species%40champion/ready", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test func aRepeatedRequestIDIsCountedAsDroppedAndARefusedOutputIsNotLogged() async throws {
+        let fixture = try ServeFixture.get()
+        let server = try fixture.server()
+        let id = "repeat-\(UUID().uuidString.prefix(8))"
+        try await server.application().test(.router) { client in
+            var headers = jsonHeaders
+            headers[HTTPField.Name("X-Request-Id")!] = id
+            for _ in 0..<2 {
+                try await client.execute(uri: Self.species, method: .post, headers: headers, body: ByteBuffer(text: Self.speciesRow)) {
+                    #expect($0.status == .ok)
+                }
+            }
+            try await server.flushPredictionLog()
+            let tensors = #"{"id":"refused-output","inputs":[{"name":"petal","shape":[1],"datatype":"FP64","data":[1]},{"name":"sepal","shape":[1],"datatype":"FP64","data":[5]},{"name":"colour","shape":[1],"datatype":"BYTES","data":["white"]}],"outputs":[{"name":"nope"}]}"#
+            var kserve = jsonHeaders
+            kserve[HTTPField.Name("X-Request-Id")!] = "refused-\(id)"
+            try await client.execute(uri: "/v2/models/species/infer", method: .post, headers: kserve, body: ByteBuffer(text: tensors)) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains("apus_prediction_log_dropped_total 1"), "\(text)")
+                #expect(text.contains(#"apus_predictions_total{model="species",version="1"} 2"#), "\(text)")
+            }
+        }
+        let logged = try fixture.store.predictionLog(PredictionLogQuery(model: "species", limit: 10_000))
+        #expect(logged.filter { $0.requestID == id }.count == 1)
+        #expect(!logged.contains { $0.requestID == "refused-\(id)" })
+    }
+
+    @Test func booleansAreNotNumbersInAdminAndFeedbackBodies() async throws {
+        let fixture = try ServeFixture.get()
+        let (_, adminKey) = try fixture.store.createAPIKey(name: "bool-\(UUID().uuidString.prefix(8))", role: .admin)
+        try await fixture.server().application().test(.router) { client in
+            var admin = jsonHeaders
+            admin[.authorization] = "Bearer \(adminKey)"
+            try await client.execute(uri: "/v1/models/species/aliases/booltest", method: .post, headers: admin,
+                                     body: ByteBuffer(text: #"{"version":true,"reason":"x"}"#)) { response in
+                #expect(response.status == .badRequest)
+                #expect(field(response.body, "field") as? String == "version")
+            }
+            try await client.execute(uri: "/v1/feedback", method: .post, headers: jsonHeaders,
+                                     body: ByteBuffer(text: #"{"request_id":"r","row":true,"label":1}"#)) {
+                #expect(field($0.body, "field") as? String == "row")
+            }
+            try await client.execute(uri: "/v1/feedback", method: .post, headers: jsonHeaders,
+                                     body: ByteBuffer(text: #"{"request_id":"r","label":false}"#)) {
+                #expect(field($0.body, "field") as? String == "label")
+            }
+        }
+    }
+
+    @Test func theLeastRecentlyUsedReferenceIsReleasedBeyondTheLimit() async throws {
+        let fixture = try ServeFixture.get()
+        let prefix = "lru\(UUID().uuidString.prefix(4).lowercased())"
+        let count = ModelPool.maxUnpinned + 3
+        for index in 0..<count {
+            _ = try fixture.store.setAlias(model: "species", alias: "\(prefix)\(index)", version: 1, reason: "lru test")
+        }
+        let server = try fixture.server { $0.preload = ["species@champion"] }
+        try await server.preload()
+        try await server.application().test(.router) { client in
+            for index in 0..<count {
+                try await client.execute(uri: "/v1/models/species@\(prefix)\(index)/predict", method: .post, headers: jsonHeaders,
+                                         body: ByteBuffer(text: Self.speciesRow)) { #expect($0.status == .ok) }
+            }
+        }
+        let loaded = server.pool.loadedReferences().map(\.reference)
+        #expect(loaded.count == ModelPool.maxUnpinned + 1, "\(loaded)")
+        #expect(loaded.contains("species@champion"), "the model named at start is never released")
+        #expect(!loaded.contains("species@\(prefix)0"))
+        #expect(loaded.contains("species@\(prefix)\(count - 1)"))
     }
 }
 

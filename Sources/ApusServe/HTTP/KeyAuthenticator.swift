@@ -25,6 +25,9 @@ final class KeyAuthenticator: Sendable {
     /// - Throws: A 401 ``RequestProblem`` for a key that is unknown or revoked.
     func key(of request: HTTPRequest) throws(RequestProblem) -> APIKey? {
         guard let secret = Self.secret(in: request) else { return nil }
+        // Only a well-formed key (apus_ and 64 hex digits) is looked up or remembered, so the
+        // memory is bounded and garbage never reaches the store.
+        guard Self.isWellFormed(secret) else { throw Self.unknownKey() }
         let now = ContinuousClock.now
         if let cached = cache.withLock({ $0[secret] }), cached.expires > now {
             guard let key = cached.key else { throw Self.unknownKey() }
@@ -38,6 +41,7 @@ final class KeyAuthenticator: Sendable {
                                  detail: "the API key could not be checked: \(error)")
         }
         cache.withLock { cache in
+            if cache.count >= Self.cacheLimit { cache = cache.filter { $0.value.expires > now } }
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[secret] = (key, now + .seconds(Self.cacheSeconds))
         }
@@ -66,6 +70,13 @@ final class KeyAuthenticator: Sendable {
             return value.trimmingSpaces()
         }
         return request.headerFields[apiKeyHeader]?.trimmingSpaces()
+    }
+
+    /// `apus_` followed by 64 lowercase hex digits, as `apus keys create` makes them.
+    static func isWellFormed(_ secret: String) -> Bool {
+        let bytes = Array(secret.utf8)
+        guard bytes.count == 69, secret.hasPrefix("apus_") else { return false }
+        return bytes[5...].allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     private static func unknownKey() -> RequestProblem {

@@ -16,8 +16,9 @@ struct ProblemMiddleware: RouterMiddleware {
                 title: status == 404 ? "No such route" : error.status.reasonPhrase,
                 detail: status == 404 ? "no route \(request.method.rawValue) \(request.uri.path) (GET /openapi.json lists the routes)"
                     : error.body ?? "\(request.method.rawValue) \(request.uri.path): \(error.status.reasonPhrase)")
-            var response = problem.response(requestID: RequestIDs.id(supplied: request.headers[RequestIDs.header]),
-                                            instance: request.uri.path, flavor: .apus)
+            let requestID = RequestIDs.id(supplied: request.headers[RequestIDs.header])
+            var response = problem.response(requestID: requestID, instance: request.uri.path, flavor: .apus)
+            response.headers[RequestIDs.header] = requestID
             for field in error.headers { response.headers.append(field) }
             return response
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// The router, and a list of every route added to it: the OpenAPI document is checked
@@ -17,5 +18,14 @@ final class RouteTable: @unchecked Sendable {
     private func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
         entries.append((method.rawValue, path))
         router.on(RouterPath(path), method: method) { request, context in await handler(request, context) }
+    }
+}
+
+extension BasicRequestContext {
+    /// A path parameter, percent-decoded (clients such as tritonclient send
+    /// `credit-risk%40champion` for `credit-risk@champion`); empty when absent.
+    func pathParameter(_ name: String) -> String {
+        guard let raw = parameters.get(name) else { return "" }
+        return raw.removingPercentEncoding ?? raw
     }
 }

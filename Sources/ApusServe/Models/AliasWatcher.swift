@@ -12,6 +12,8 @@ struct AliasWatcher: Service {
         await withGracefulShutdownHandler {
             while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                // Not once more after shutdown began: no model is loaded while stopping.
+                guard !stopping.load(ordering: .relaxed) && !Task.isCancelled else { break }
                 await pool.refreshAliases()
             }
         } onGracefulShutdown: {

@@ -22,6 +22,13 @@ public final class ModelPool: Sendable {
     private let batching: BatchingPolicy?
     private let defaultAlias: String
     private let entries = Mutex<[String: Entry]>([:])
+    /// When each reference was last asked for (a counter, not a clock), for eviction.
+    private let lastUsed = Mutex<(tick: UInt64, byKey: [String: UInt64])>((0, [:]))
+    /// References loaded at start: never evicted.
+    private let pinned: Set<String>
+    /// The most references kept loaded besides the pinned ones; the least recently used
+    /// one is released when another is loaded (requests holding it finish on it).
+    static let maxUnpinned = 32
     /// Loads run here, off the cooperative pool: they read files and the database.
     private let loadQueue = DispatchQueue(label: "apus.model-load", attributes: .concurrent)
 
@@ -32,7 +39,11 @@ public final class ModelPool: Sendable {
 
     /// A pool reading from `store`; `defaultAlias` is what a bare model name means.
     public init(store: any Store, metrics: ServerMetrics, logger: Logger, maxRows: Int, unknownFields: UnknownFieldPolicy,
-                batching: BatchingPolicy?, defaultAlias: String) {
+                batching: BatchingPolicy?, defaultAlias: String, pinned: [String] = []) {
+        self.pinned = Set(pinned.compactMap { text -> String? in
+            let reference = (try? ModelReference.registryReference(text)) ?? (try? ModelReference.registryReference("\(text)@\(defaultAlias)"))
+            return reference.map(\.description)
+        })
         self.unknownFields = unknownFields
         self.store = store
         self.metrics = metrics
@@ -66,7 +77,16 @@ public final class ModelPool: Sendable {
     ///   version exists but cannot be read.
     func model(_ reference: ModelReference) async throws(RequestProblem) -> ServedModel {
         let key = reference.description
+        let evict = lastUsed.withLock { state -> String? in
+            state.tick += 1
+            let isNew = state.byKey.updateValue(state.tick, forKey: key) == nil
+            guard isNew, !pinned.contains(key), state.byKey.count - pinned.count > Self.maxUnpinned else { return nil }
+            let oldest = state.byKey.filter { $0.key != key && !pinned.contains($0.key) }.min { $0.value < $1.value }?.key
+            if let oldest { state.byKey[oldest] = nil }
+            return oldest
+        }
         let lookup: Entry = entries.withLock { entries in
+            if let evict { entries[evict] = nil }
             if let entry = entries[key] { return entry }
             let task = Task { try await self.load(reference) }
             entries[key] = .loading(task)
@@ -87,6 +107,7 @@ public final class ModelPool: Sendable {
             entries.withLock { entries in
                 if case .loading = entries[key] { entries[key] = nil }
             }
+            lastUsed.withLock { _ = $0.byKey.removeValue(forKey: key) }
             if let problem = error as? RequestProblem { throw problem }
             throw RequestProblem(status: 503, kind: .unavailable, title: "Model unavailable", detail: "\(error)")
         }
@@ -166,6 +187,11 @@ public final class ModelPool: Sendable {
                 }
             }
         } catch let error as StoreError {
+            // The registry's refusal (no such model, version or alias) is the client's 404;
+            // the database failing is the server's 503.
+            if error.isStoreFailure {
+                throw RequestProblem(status: 503, kind: .unavailable, title: "Store unavailable", detail: error.description)
+            }
             throw Self.notFound(error.description)
         }
         let model = try await onLoadQueue { try ModelFile.read(path: try self.store.verifiedArtifactPath(version.artifact)) }
@@ -199,4 +225,13 @@ extension Duration {
 
     /// The duration in milliseconds, as a Double.
     var milliseconds: Double { Double(nanoseconds) / 1e6 }
+}
+
+extension StoreError {
+    /// True when the error is the database failing (locked past the busy timeout, I/O, a
+    /// missing store), not the registry refusing a request.
+    var isStoreFailure: Bool {
+        description.hasPrefix("the store ") || description.hasPrefix("there is no store at")
+            || description.hasPrefix("cannot open the store")
+    }
 }

@@ -25,7 +25,20 @@ struct LoggedPrediction: Sendable {
         self.route = route
         self.loggedAtMilliseconds = StoreClock.nowMilliseconds()
         self.latency = latency
-        self.rows = rows
+        // What the log needs, and no more: the KServe id and requested outputs are not
+        // logged, and unseen values are cut to 200 characters (as names in problems are),
+        // so a record's memory is bounded by its rows.
+        var kept = rows
+        kept.id = nil
+        kept.requestedOutputs = nil
+        if kept.unseen.contains(where: { $0.value.utf8.count > 200 }) {
+            kept.unseen = kept.unseen.map { level in
+                var level = level
+                if level.value.utf8.count > 200 { level.value = String(level.value.prefix(200)) }
+                return level
+            }
+        }
+        self.rows = kept
         self.output = output
         self.sampleInputs = sampleInputs
     }
@@ -43,13 +56,14 @@ final class PredictionLogQueue: Sendable {
     let capacity: Int
     private let metrics: ServerMetrics
     private let items = Mutex<(records: [LoggedPrediction], rows: Int)>(([], 0))
-    /// Writes one batch; returns how many records were written.
-    private let sink: @Sendable ([LoggedPrediction]) throws -> Int
+    /// Writes one batch; says how many records were written, and the error that stopped
+    /// the rest, if one did.
+    private let sink: @Sendable ([LoggedPrediction]) -> (written: Int, error: (any Error)?)
     /// Batches are written one at a time, in order, here.
     private let writeQueue = DispatchQueue(label: "apus.prediction-log")
     private let failures = Atomic<Int>(0)
 
-    init(capacity: Int, metrics: ServerMetrics, sink: @escaping @Sendable ([LoggedPrediction]) throws -> Int) {
+    init(capacity: Int, metrics: ServerMetrics, sink: @escaping @Sendable ([LoggedPrediction]) -> (written: Int, error: (any Error)?)) {
         self.capacity = capacity
         self.metrics = metrics
         self.sink = sink
@@ -80,7 +94,8 @@ final class PredictionLogQueue: Sendable {
     /// Writes everything queued so far, after any batch being written now; returns when it
     /// is in the store.
     ///
-    /// - Throws: The store's error when the batch could not be written (its records are dropped and counted).
+    /// - Throws: The store's error when part of the batch could not be written (those
+    ///   records are dropped and counted; the other parts are still written).
     func flush() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             writeQueue.async {
@@ -91,14 +106,16 @@ final class PredictionLogQueue: Sendable {
                 }
                 self.metrics.logQueueDepth.set(0.0)
                 guard !batch.isEmpty else { return continuation.resume() }
-                do {
-                    let written = try self.sink(batch)
-                    self.metrics.logWritten.increment(by: Int64(written))
-                    continuation.resume()
-                } catch {
+                let (written, error) = self.sink(batch)
+                self.metrics.logWritten.increment(by: Int64(written))
+                // Not written: records of a failed transaction, and repeats of a request id
+                // already logged (a client reusing its X-Request-Id).
+                if written < batch.count { self.metrics.logDropped.increment(by: Int64(batch.count - written)) }
+                if let error {
                     self.failures.add(1, ordering: .relaxed)
-                    self.metrics.logDropped.increment(by: Int64(batch.count))
                     continuation.resume(throwing: error)
+                } else {
+                    continuation.resume()
                 }
             }
         }

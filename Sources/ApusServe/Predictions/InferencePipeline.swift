@@ -16,9 +16,11 @@ extension ServingState {
     ///
     /// - Parameters:
     ///   - reference: `NAME@ALIAS`, `NAME/VERSION` or a bare `NAME`.
+    ///   - check: Refuses a decoded request before anything is predicted, counted or logged.
     ///   - decode: Reads the body in the route's format.
     func infer(
         reference: String, route: String, request: Request, exchange: inout Exchange, accepted: [String] = ["application/json"],
+        check: (ServedModel, DecodedRows) throws(RequestProblem) -> Void = { _, _ in },
         decode: (PredictionBodyDecoder, String, UnsafeRawBufferPointer) throws(RequestProblem) -> DecodedRows
     ) async throws -> Inference {
         let served = try await pool.model(try pool.reference(reference))
@@ -29,6 +31,7 @@ extension ServingState {
         let decoded = try body.withUnsafeReadableBytes { bytes in
             Result { () throws(RequestProblem) -> DecodedRows in try decode(served.decoder, mediaType, bytes) }
         }.get()
+        try check(served, decoded)
         let scores = await served.rawScores(decoded)
         let output = PredictionOutput(model: served.model, rawScores: scores, rows: decoded.rows)
         metrics.recordPredictions(model: served.name, version: exchange.version, rows: decoded.rows, unseenLevels: decoded.unseen.count)

@@ -7,11 +7,11 @@ import Hummingbird
 extension ServingState {
     func addApusPredictRoutes(to routes: RouteTable) {
         routes.post("/v1/models/{name}/predict") { request, context in
-            let reference = context.parameters.get("name") ?? ""
+            let reference = context.pathParameter("name")
             return await predictV1(request, reference: reference, route: "/v1/models/{name}/predict")
         }
         routes.post("/v1/models/{name}/versions/{version}/predict") { request, context in
-            let reference = "\(context.parameters.get("name") ?? "")/\(context.parameters.get("version") ?? "")"
+            let reference = "\(context.pathParameter("name"))/\(context.pathParameter("version"))"
             return await predictV1(request, reference: reference, route: "/v1/models/{name}/versions/{version}/predict")
         }
     }

@@ -19,6 +19,8 @@ extension ServingState {
                 let receipt: FeedbackReceipt
                 do {
                     receipt = try await pool.storeCall { try pool.store.recordFeedback(labels, recordedBy: caller) }
+                } catch let error as StoreError where error.isStoreFailure {
+                    throw RequestProblem(status: 503, kind: .unavailable, title: "Store unavailable", detail: error.description)
                 } catch let error as StoreError {
                     let missing = error.description.contains("there is no prediction with request id")
                     throw RequestProblem(status: missing ? 404 : 400, kind: missing ? .notFound : .invalidRequest,
@@ -77,7 +79,7 @@ enum FeedbackBody {
         }
         var row = 0
         if let value = object["row"] {
-            guard let number = value as? NSNumber, let whole = Int(exactly: number.doubleValue), whole >= 0 else {
+            guard !isJSONBoolean(value), let number = value as? NSNumber, let whole = Int(exactly: number.doubleValue), whole >= 0 else {
                 throw RequestProblem.invalid("`row` must be a whole number from 0", pointer: "\(pointer)/row", field: "row")
             }
             row = whole
@@ -86,7 +88,7 @@ enum FeedbackBody {
         switch object["label"] {
         case let string as String where !string.isEmpty:
             text = string
-        case let number as NSNumber where number.doubleValue.isFinite:
+        case let number as NSNumber where number.doubleValue.isFinite && !isJSONBoolean(number):
             let value = number.doubleValue
             text = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
         default:

@@ -41,8 +41,8 @@ extension ServingState {
         for versioned in [false, true] {
             let base = versioned ? "/v2/models/{name}/versions/{version}" : "/v2/models/{name}"
             let reference: @Sendable (BasicRequestContext) -> String = { context in
-                let name = context.parameters.get("name") ?? ""
-                return versioned ? "\(name)/\(context.parameters.get("version") ?? "")" : name
+                let name = context.pathParameter("name")
+                return versioned ? "\(name)/\(context.pathParameter("version"))" : name
             }
             routes.get(base) { request, context in
                 await answer(request, route: base, flavor: .kserve, roles: readRoles) { exchange in
@@ -59,7 +59,7 @@ extension ServingState {
                     exchange.version = String(served.version)
                     var json = JSONWriter()
                     json.byte(UInt8(ascii: "{"))
-                    json.member("name", context.parameters.get("name") ?? "", first: true)
+                    json.member("name", context.pathParameter("name"), first: true)
                     json.raw(",\"ready\":true}")
                     return jsonResponse(json)
                 }
@@ -67,10 +67,11 @@ extension ServingState {
             routes.post(base + "/infer") { request, context in
                 await answer(request, route: base + "/infer", flavor: .kserve, roles: inferenceRoles) { exchange in
                     let name = reference(context)
-                    let inference = try await infer(reference: name, route: "v2", request: request, exchange: &exchange) {
-                        decoder, _, bytes throws(RequestProblem) in try decoder.decodeKServe(bytes)
-                    }
-                    return jsonResponse(try kserveBody(inference, name: context.parameters.get("name") ?? name,
+                    let inference = try await infer(
+                        reference: name, route: "v2", request: request, exchange: &exchange,
+                        check: { served, rows throws(RequestProblem) in _ = try Self.outputs(of: served, requested: rows.requestedOutputs) }
+                    ) { decoder, _, bytes throws(RequestProblem) in try decoder.decodeKServe(bytes) }
+                    return jsonResponse(try kserveBody(inference, name: context.pathParameter("name"),
                                                        requestID: exchange.requestID))
                 }
             }
@@ -110,14 +111,22 @@ extension ServingState {
         return json
     }
 
-    private func kserveBody(_ inference: Inference, name: String, requestID: String) throws(RequestProblem) -> JSONWriter {
-        let served = inference.served, output = inference.output
-        let available = output.labels == nil ? ["predict"] : ["predict", "label"]
-        let wanted = inference.rows.requestedOutputs ?? available
-        for name in wanted where !available.contains(name) {
+    /// The output tensors to answer with: those requested, or all.
+    ///
+    /// - Throws: 400 naming a requested output the model does not have.
+    static func outputs(of served: ServedModel, requested: [String]?) throws(RequestProblem) -> [String] {
+        let available = served.model.task == .regression ? ["predict"] : ["predict", "label"]
+        guard let requested else { return available }
+        for name in requested where !available.contains(name) {
             throw RequestProblem.invalid("the model has no output `\(name)` (its outputs: \(available.joined(separator: ", ")))",
                                          pointer: "/outputs", field: name)
         }
+        return requested
+    }
+
+    private func kserveBody(_ inference: Inference, name: String, requestID: String) throws(RequestProblem) -> JSONWriter {
+        let served = inference.served, output = inference.output
+        let wanted = try Self.outputs(of: served, requested: inference.rows.requestedOutputs)
         var json = JSONWriter(capacity: 160 + output.values.count * 24)
         json.byte(UInt8(ascii: "{"))
         json.member("model_name", name, first: true)

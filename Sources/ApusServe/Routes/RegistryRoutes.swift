@@ -10,8 +10,11 @@ extension ServingState {
     func addRegistryRoutes(to routes: RouteTable) {
         routes.get("/v1/models") { request, _ in
             await answer(request, route: "/v1/models", flavor: .apus, roles: readRoles) { _ in
-                let models = try await pool.storeCall { () throws -> [(RegisteredModel, [ModelVersion])] in
-                    try pool.store.models().map { ($0, try pool.store.versions(of: $0.name)) }
+                let models: [(RegisteredModel, [ModelVersion])]
+                do {
+                    models = try await pool.storeCall { try pool.store.models().map { ($0, try pool.store.versions(of: $0.name)) } }
+                } catch let error as StoreError {
+                    throw RequestProblem(status: 503, kind: .unavailable, title: "Store unavailable", detail: error.description)
                 }
                 let serving = pool.loadedReferences()
                 var json = JSONWriter()
@@ -61,7 +64,7 @@ extension ServingState {
         }
         routes.get("/v1/models/{name}/schema") { request, context in
             await answer(request, route: "/v1/models/{name}/schema", flavor: .apus, roles: readRoles) { exchange in
-                let served = try await pool.model(try pool.reference(context.parameters.get("name") ?? ""))
+                let served = try await pool.model(try pool.reference(context.pathParameter("name")))
                 exchange.model = served.name
                 exchange.version = String(served.version)
                 return jsonResponse(InputSchema.jsonSchema(of: served, maxRows: configuration.maxRows))
@@ -69,9 +72,9 @@ extension ServingState {
         }
         routes.post("/v1/models/{name}/aliases/{alias}") { request, context in
             await answer(request, route: "/v1/models/{name}/aliases/{alias}", flavor: .apus, roles: [.admin]) { exchange in
-                let name = context.parameters.get("name") ?? "", alias = context.parameters.get("alias") ?? ""
+                let name = context.pathParameter("name"), alias = context.pathParameter("alias")
                 let body = try await adminBody(request, required: ["version", "reason"])
-                guard let version = body["version"] as? Int, version > 0 else {
+                guard !isJSONBoolean(body["version"]), let version = body["version"] as? Int, version > 0 else {
                     throw RequestProblem.invalid("`version` must be a positive whole number", pointer: "/version", field: "version")
                 }
                 let reason = body["reason"] as? String ?? ""
@@ -83,7 +86,7 @@ extension ServingState {
         }
         routes.post("/v1/models/{name}/aliases/{alias}/rollback") { request, context in
             await answer(request, route: "/v1/models/{name}/aliases/{alias}/rollback", flavor: .apus, roles: [.admin]) { exchange in
-                let name = context.parameters.get("name") ?? "", alias = context.parameters.get("alias") ?? ""
+                let name = context.pathParameter("name"), alias = context.pathParameter("alias")
                 let body = try await adminBody(request, required: ["reason"])
                 let reason = body["reason"] as? String ?? ""
                 let actor = try adminActor(request)
@@ -97,6 +100,7 @@ extension ServingState {
     /// A small admin body read with JSONSerialization (not a hot path); `required` members
     /// must be present, and no others.
     private func adminBody(_ request: Request, required: [String]) async throws -> [String: Any] {
+        _ = try mediaType(of: request, accepted: ["application/json"])
         let buffer = try await body(of: request)
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else {
             throw RequestProblem.invalid("the body must be a JSON object with \(required.map { "`\($0)`" }.joined(separator: " and "))")
@@ -124,6 +128,8 @@ extension ServingState {
     private func storeChange<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         do {
             return try await pool.storeCall(body)
+        } catch let error as StoreError where error.isStoreFailure {
+            throw RequestProblem(status: 503, kind: .unavailable, title: "Store unavailable", detail: error.description)
         } catch let error as StoreError {
             let missing = error.description.contains("there is no") || error.description.contains(" has no ")
             throw RequestProblem(status: missing ? 404 : 400, kind: missing ? .notFound : .invalidRequest,
@@ -145,4 +151,13 @@ extension ServingState {
         json.byte(UInt8(ascii: "}"))
         return json
     }
+}
+
+/// Whether a JSONSerialization value is `true` or `false` (on Linux they arrive as NSNumbers
+/// that also read as the integers 1 and 0).
+func isJSONBoolean(_ value: Any?) -> Bool {
+    guard let value else { return false }
+    if value is Bool, !(value is NSNumber) { return true }
+    guard let number = value as? NSNumber else { return false }
+    return String(cString: number.objCType) == "c"
 }
