@@ -120,7 +120,7 @@ public struct PredictionBodyDecoder: Sendable {
 
     private var ignoresUnknown: Bool { unknownFields == .ignore }
 
-    /// Apus's own format (`POST /v1/models/{ref}/predict`): an object with either
+    /// Apus's own format (`POST /v1/models/{name}/predict`): an object with either
     /// `"rows": [{feature: value, ...}, ...]` or `"columns": [name, ...]` and
     /// `"data": [[value, ...], ...]`, and optionally `"explain": true|false`. Any other
     /// member of the body is refused, whatever the ``unknownFields`` policy (which is about
