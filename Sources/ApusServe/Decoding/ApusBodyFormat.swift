@@ -14,26 +14,20 @@ extension JSONBodyDecoding {
             throw DecodeProblem.invalid("the body must be a JSON object: \(Self.apusShape)", pointer: "")
         }
         try reader.beginObject()
-        var members = 0
-        var seen = MemberSet()
+        var walk = MemberWalk(place: "the body", pointer: "")
         var explain = false
         var columns: [Int]?
         var pendingData: Mark?
-        while let key = try reader.nextKey(after: members) {
-            members &+= 1
-            let name = memberName(key)
-            guard seen.insert(name) else {
-                throw DecodeProblem.repeatedKey(name, place: "the body", row: nil, pointer: "/\(JSONPointer.escape(name))")
-            }
+        while let (name, _) = try nextMember(&walk) {
             switch name {
             case "rows":
-                if seen.contains("columns") || seen.contains("data") { throw Self.rowsAndData }
+                if walk.seen.contains("columns") || walk.seen.contains("data") { throw Self.rowsAndData }
                 try decodeRecordList(pointer: "/rows")
             case "columns":
-                if seen.contains("rows") { throw Self.rowsAndData }
+                if walk.seen.contains("rows") { throw Self.rowsAndData }
                 columns = try readColumns(pointer: "/columns")
             case "data":
-                if seen.contains("rows") { throw Self.rowsAndData }
+                if walk.seen.contains("rows") { throw Self.rowsAndData }
                 if let columns {
                     try decodeDataRows(columns: columns, pointer: "/data")
                 } else {
@@ -53,21 +47,21 @@ extension JSONBodyDecoding {
             }
         }
         try reader.expectEnd()
-        if seen.contains("data") && columns == nil {
+        if walk.seen.contains("data") && columns == nil {
             throw DecodeProblem.invalid("`data` needs `columns`, the feature name of each value", pointer: "/data", field: "columns")
         }
         if let pendingData, let columns {
             seek(to: pendingData)
             try decodeDataRows(columns: columns, pointer: "/data")
         }
-        if seen.contains("columns") && !seen.contains("data") {
+        if walk.seen.contains("columns") && !walk.seen.contains("data") {
             throw DecodeProblem.invalid("`columns` needs `data`, the rows of values", pointer: "", field: "data")
         }
-        if !seen.contains("rows") && !seen.contains("columns") {
+        if !walk.seen.contains("rows") && !walk.seen.contains("columns") {
             throw DecodeProblem.invalid("the body has no rows: send \(Self.apusShape)", pointer: "", field: "rows")
         }
         if out.rows == 0 {
-            let member = seen.contains("rows") ? "rows" : "data"
+            let member = walk.seen.contains("rows") ? "rows" : "data"
             throw DecodeProblem.noRows("`\(member)` is empty", pointer: "/\(member)", field: member)
         }
         return explain
@@ -75,6 +69,33 @@ extension JSONBodyDecoding {
 
     private static var rowsAndData: RequestProblem {
         DecodeProblem.invalid("the body has both `rows` and `columns`/`data`; send one of \(apusShape)", pointer: "")
+    }
+}
+
+/// Where a walk through an object's members is: how many were read, and their names.
+struct MemberWalk {
+    /// What the object is, for messages ("the body", "input 2").
+    let place: String
+    /// The object's JSON pointer; members' pointers extend it.
+    let pointer: String
+    var members = 0
+    var seen = MemberSet()
+}
+
+extension JSONBodyDecoding {
+    /// The next member of the object `walk` goes through (after `reader.beginObject()`): its
+    /// name and JSON pointer, or nil at the object's end.
+    ///
+    /// - Throws: A member named twice, or malformed JSON.
+    mutating func nextMember(_ walk: inout MemberWalk) throws(RequestProblem) -> (name: String, pointer: String)? {
+        guard let key = try reader.nextKey(after: walk.members) else { return nil }
+        walk.members &+= 1
+        let name = memberName(key)
+        let pointer = "\(walk.pointer)/\(JSONPointer.escape(name))"
+        guard walk.seen.insert(name) else {
+            throw DecodeProblem.repeatedKey(name, place: walk.place, row: nil, pointer: pointer)
+        }
+        return (name, pointer)
     }
 }
 

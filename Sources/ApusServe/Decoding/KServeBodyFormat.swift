@@ -22,17 +22,10 @@ extension JSONBodyDecoding {
             throw DecodeProblem.invalid("the body must be a JSON object {\"inputs\": [...]}", pointer: "")
         }
         try reader.beginObject()
-        var members = 0
-        var seen = MemberSet()
+        var walk = MemberWalk(place: "the body", pointer: "")
         var id: String?
         var outputs: [String]?
-        while let key = try reader.nextKey(after: members) {
-            members &+= 1
-            let name = memberName(key)
-            let pointer = "/\(JSONPointer.escape(name))"
-            guard seen.insert(name) else {
-                throw DecodeProblem.repeatedKey(name, place: "the body", row: nil, pointer: pointer)
-            }
+        while let (name, pointer) = try nextMember(&walk) {
             switch name {
             case "id":
                 guard reader.peekKind() == .string else {
@@ -52,7 +45,7 @@ extension JSONBodyDecoding {
             }
         }
         try reader.expectEnd()
-        guard seen.contains("inputs") else {
+        guard walk.seen.contains("inputs") else {
             throw DecodeProblem.invalid("the body has no `inputs`", pointer: "", field: "inputs")
         }
         return (id, outputs)
@@ -79,16 +72,9 @@ extension JSONBodyDecoding {
                 try refuse(DecodeProblem.invalid("output \(names.count) must be an object {\"name\": ...}", pointer: outputPointer))
             }
             try reader.beginObject()
-            var members = 0
-            var seen = MemberSet()
+            var walk = MemberWalk(place: "output \(names.count)", pointer: outputPointer)
             var outputName: String?
-            while let key = try reader.nextKey(after: members) {
-                members &+= 1
-                let member = memberName(key)
-                let memberPointer = "\(outputPointer)/\(JSONPointer.escape(member))"
-                guard seen.insert(member) else {
-                    throw DecodeProblem.repeatedKey(member, place: "output \(names.count)", row: nil, pointer: memberPointer)
-                }
+            while let (member, memberPointer) = try nextMember(&walk) {
                 switch member {
                 case "name":
                     guard reader.peekKind() == .string else {
@@ -195,17 +181,10 @@ extension JSONBodyDecoding {
 
     private mutating func decodeTensor(index: Int, pointer: String, inputs: inout InferInputs) throws(RequestProblem) {
         try reader.beginObject()
-        var members = 0
-        var seen = MemberSet()
+        var walk = MemberWalk(place: "input \(index)", pointer: pointer)
         var header = TensorHeader()
         var pendingData: Mark?
-        while let key = try reader.nextKey(after: members) {
-            members &+= 1
-            let member = memberName(key)
-            let memberPointer = "\(pointer)/\(JSONPointer.escape(member))"
-            guard seen.insert(member) else {
-                throw DecodeProblem.repeatedKey(member, place: "input \(index)", row: nil, pointer: memberPointer)
-            }
+        while let (member, memberPointer) = try nextMember(&walk) {
             switch member {
             case "name":
                 guard reader.peekKind() == .string else {
@@ -238,7 +217,7 @@ extension JSONBodyDecoding {
             }
         }
         for (member, present) in [("name", header.name != nil), ("shape", header.shape != nil),
-                                  ("datatype", header.datatype != nil), ("data", seen.contains("data"))] where !present {
+                                  ("datatype", header.datatype != nil), ("data", walk.seen.contains("data"))] where !present {
             let which = header.name.map { "input `\($0)`" } ?? "input \(index)"
             throw DecodeProblem.invalid("\(which) has no `\(member)`", pointer: pointer, field: member)
         }

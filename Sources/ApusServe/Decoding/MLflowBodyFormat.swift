@@ -21,16 +21,9 @@ extension JSONBodyDecoding {
             throw DecodeProblem.invalid("the body must be a JSON object with one of \(Self.mlflowKeys)", pointer: "")
         }
         try reader.beginObject()
-        var members = 0
-        var seen = MemberSet()
+        var walk = MemberWalk(place: "the body", pointer: "")
         var chosen: String?
-        while let key = try reader.nextKey(after: members) {
-            members &+= 1
-            let name = memberName(key)
-            let pointer = "/\(JSONPointer.escape(name))"
-            guard seen.insert(name) else {
-                throw DecodeProblem.repeatedKey(name, place: "the body", row: nil, pointer: pointer)
-            }
+        while let (name, pointer) = try nextMember(&walk) {
             switch name {
             case "dataframe_split", "dataframe_records", "instances", "inputs":
                 if let chosen {
@@ -73,22 +66,15 @@ extension JSONBodyDecoding {
                                         pointer: pointer, field: "dataframe_split"))
         }
         try reader.beginObject()
-        var members = 0
-        var seen = MemberSet()
+        var walk = MemberWalk(place: "`dataframe_split`", pointer: pointer)
         var columns: [Int]?
         var pendingData: Mark?
-        while let key = try reader.nextKey(after: members) {
-            members &+= 1
-            let name = memberName(key)
-            let memberPointer = "\(pointer)/\(JSONPointer.escape(name))"
-            guard seen.insert(name) else {
-                throw DecodeProblem.repeatedKey(name, place: "`dataframe_split`", row: nil, pointer: memberPointer)
-            }
+        while let (name, memberPointer) = try nextMember(&walk) {
             switch name {
             case "columns":
                 columns = try readColumns(pointer: memberPointer)
             case "data":
-                if seen.contains("columns") {
+                if walk.seen.contains("columns") {
                     try decodeDataRows(columns: columns, pointer: memberPointer)
                 } else {
                     // The columns may still follow; come back once the object is read.
@@ -103,7 +89,7 @@ extension JSONBodyDecoding {
                     pointer: memberPointer, field: name)
             }
         }
-        guard seen.contains("data") else {
+        guard walk.seen.contains("data") else {
             throw DecodeProblem.invalid("`dataframe_split` needs `data`, the rows of values", pointer: pointer, field: "data")
         }
         if let pendingData {
