@@ -31,6 +31,35 @@ struct ServeEndToEndTests {
         }
     }
 
+    /// Starts `apus serve ARGUMENTS --port 0` on the workspace's store; returns the process,
+    /// its standard error as it comes, and the address it printed (`http://127.0.0.1:PORT`).
+    static func startServer(_ arguments: [String], work: StoreWorkspace) throws -> (Process, LineReader, String) {
+        let server = Process()
+        server.executableURL = CLIRun.binary
+        server.arguments = ["serve"] + arguments + ["--port", "0"]
+        var variables = ProcessInfo.processInfo.environment
+        variables["APUS_STORE"] = work.store
+        variables["APUS_USER"] = "cli-test"
+        server.environment = variables
+        server.currentDirectoryURL = work.directory
+        let out = Pipe(), err = Pipe()
+        server.standardOutput = out
+        server.standardError = err
+        let stdout = LineReader(out), stderr = LineReader(err)
+        try server.run()
+        guard let line = stdout.line(containing: "serving on http://127.0.0.1:"),
+              let address = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
+            kill(server.processIdentifier, SIGKILL)
+            throw ServeTestFailure("apus serve did not say where it listens; stderr: \(stderr.all)")
+        }
+        return (server, stderr, String(address))
+    }
+
+    struct ServeTestFailure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     /// Runs curl; returns the HTTP status and the body.
     static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
         let process = Process()
@@ -57,23 +86,8 @@ struct ServeEndToEndTests {
         #expect(try work.train(["--name", "credit-risk", "--alias", "champion"]).status == 0)
         #expect(try work.train(["--name", "credit-risk", "--register"], leaves: 5).status == 0)
 
-        let server = Process()
-        server.executableURL = CLIRun.binary
-        server.arguments = ["serve", "credit-risk@champion", "--port", "0", "--alias-poll-ms", "100"]
-        var variables = ProcessInfo.processInfo.environment
-        variables["APUS_STORE"] = work.store
-        variables["APUS_USER"] = "cli-test"
-        server.environment = variables
-        server.currentDirectoryURL = work.directory
-        let out = Pipe(), err = Pipe()
-        server.standardOutput = out
-        server.standardError = err
-        let stdout = LineReader(out), stderr = LineReader(err)
-        try server.run()
+        let (server, stderr, address) = try Self.startServer(["credit-risk@champion", "--alias-poll-ms", "100"], work: work)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-
-        let line = try #require(stdout.line(containing: "serving on http://127.0.0.1:"), "stderr: \(stderr.all)")
-        let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
 
         let row = try String(contentsOfFile: work.test, encoding: .utf8).split(separator: "\n")
         let header = row[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -171,20 +185,9 @@ struct ServeEndToEndTests {
         let expectedPath = work.directory.appendingPathComponent("expected.json").path
         try "[\(expected.map { "\($0)" }.joined(separator: ","))]".write(toFile: expectedPath, atomically: true, encoding: .utf8)
 
-        let server = Process()
-        server.executableURL = CLIRun.binary
-        server.arguments = ["serve", "credit-risk@champion", "--port", "0"]
-        var variables = ProcessInfo.processInfo.environment
-        variables["APUS_STORE"] = work.store
-        server.environment = variables
-        let out = Pipe(), err = Pipe()
-        server.standardOutput = out
-        server.standardError = err
-        let stdout = LineReader(out), stderr = LineReader(err)
-        try server.run()
+        let (server, stderr, url) = try Self.startServer(["credit-risk@champion"], work: work)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let line = try #require(stdout.line(containing: "serving on http://"), "stderr: \(stderr.all)")
-        let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }).dropFirst("http://".count)
+        let address = url.dropFirst("http://".count)
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/official_clients.py").path
         let process = Process()
