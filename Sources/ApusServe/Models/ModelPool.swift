@@ -80,7 +80,8 @@ public final class ModelPool: Sendable {
         let evict = lastUsed.withLock { state -> String? in
             state.tick += 1
             let isNew = state.byKey.updateValue(state.tick, forKey: key) == nil
-            guard isNew, !pinned.contains(key), state.byKey.count - pinned.count > Self.maxUnpinned else { return nil }
+            guard isNew, !pinned.contains(key),
+                  state.byKey.keys.lazy.filter({ !self.pinned.contains($0) }).count > Self.maxUnpinned else { return nil }
             let oldest = state.byKey.filter { $0.key != key && !pinned.contains($0.key) }.min { $0.value < $1.value }?.key
             if let oldest { state.byKey[oldest] = nil }
             return oldest
@@ -146,7 +147,8 @@ public final class ModelPool: Sendable {
                 let target = try await onLoadQueue { try self.store.resolve(model: item.model, alias: item.alias) }
                 guard target.version != item.current.version else { continue }
                 let replacement = try await load(.alias(model: item.model, alias: item.alias))
-                entries.withLock { entries in entries[item.key] = .ready(replacement) }
+                // Swapped only if still kept: an entry released meanwhile stays released.
+                entries.withLock { entries in if entries[item.key] != nil { entries[item.key] = .ready(replacement) } }
                 metrics.modelSwaps.increment()
                 logger.info("alias moved; new version serving", metadata: [
                     "reference": "\(item.key)", "version": "\(replacement.version)", "previous_version": "\(item.current.version)",
