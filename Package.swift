@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ApusStore", targets: ["ApusStore"]),
         .library(name: "ApusService", targets: ["ApusService"]),
         .library(name: "ApusServe", targets: ["ApusServe"]),
+        .library(name: "ApusFormats", targets: ["ApusFormats"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
@@ -48,7 +49,7 @@ let package = Package(
         ),
         // The services every front end calls: inspecting data, training (recorded as runs),
         // scoring, resolving model references against the store.
-        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore"]),
+        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusFormats"]),
         // The HTTP server: KServe V2, MLflow scoring and Apus's own routes, metrics, adaptive
         // batching, live aliases, the prediction log. A front end over ApusService that also
         // reads ApusModel and ApusStore directly on its hot path (decision 0004).
@@ -64,6 +65,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Models of other libraries in and out (issue #6): LightGBM text import so far.
+        .target(name: "ApusFormats", dependencies: ["ApusModel"]),
         // One inline C function: a cache prefetch for the histogram loop (Swift has none).
         .target(name: "CPrefetch"),
         // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
@@ -85,6 +88,8 @@ let package = Package(
         .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusServe"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
+        // lightgbm_reference.py trains LightGBM models and writes their predictions.
+        .testTarget(name: "ApusFormatsTests", dependencies: ["ApusFormats", "ApusModel"], exclude: ["lightgbm_reference.py"]),
         // GRDB directly, to tamper with a store's file the way someone holding it could.
         .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore"]),

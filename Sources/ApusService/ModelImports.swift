@@ -1,0 +1,43 @@
+import ApusFormats
+import ApusModel
+import ApusStore
+import Foundation
+
+/// Models trained by other libraries, read into Apus models: what `apus import` does.
+public enum ModelImports {
+    /// The formats Apus reads.
+    public enum Format: String, CaseIterable, Sendable {
+        /// LightGBM's text model (`Booster.save_model`).
+        case lightgbm
+    }
+
+    /// The model in the file at `path`.
+    ///
+    /// - Throws: ``ImportError`` naming what cannot be read, or a file error.
+    public static func read(path: String, format: Format, target: String) throws -> Model {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ServiceError("cannot read `\(path)`")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw ServiceError("`\(path)` is not UTF-8 text") }
+        switch format {
+        case .lightgbm:
+            return try LightGBMImport.model(text: text, target: target)
+        }
+    }
+
+    /// Registers an imported model, already written to `modelPath`, as a new version of
+    /// `name`, pointing `aliases` at it. Its lineage says where it came from; it has no run.
+    public static func register(_ model: Model, modelPath: String, source: String, format: Format, name: String,
+                                aliases: [String], reason: String, store: any Store) throws -> (ModelVersion, [AliasMove]) {
+        let artifact = try store.putArtifact(file: modelPath)
+        let lineage = [
+            "imported_from": format.rawValue, "source_file": (source as NSString).lastPathComponent,
+            "source_version": model.parameters["imported_from"] ?? format.rawValue, "task": model.task.rawValue,
+        ]
+        let version = try store.registerVersion(VersionRegistration(
+            model: name, runID: nil, artifact: artifact, metrics: [:], schema: ModelTraining.jsonText(model.schema),
+            lineage: lineage, reason: reason))
+        let moves = try aliases.map { try store.setAlias(model: name, alias: $0, version: version.version, reason: reason) }
+        return (version, moves)
+    }
+}
