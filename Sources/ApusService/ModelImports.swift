@@ -9,6 +9,8 @@ public enum ModelImports {
     public enum Format: String, CaseIterable, Sendable {
         /// LightGBM's text model (`Booster.save_model`).
         case lightgbm
+        /// XGBoost's JSON model (`Booster.save_model("model.json")`).
+        case xgboost
     }
 
     /// The model in the file at `path`.
@@ -18,10 +20,12 @@ public enum ModelImports {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ServiceError("cannot read `\(path)`")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw ServiceError("`\(path)` is not UTF-8 text") }
         switch format {
         case .lightgbm:
+            guard let text = String(data: data, encoding: .utf8) else { throw ServiceError("`\(path)` is not UTF-8 text") }
             return try LightGBMImport.model(text: text, target: target)
+        case .xgboost:
+            return try XGBoostImport.model(json: data, target: target)
         }
     }
 

@@ -9,13 +9,13 @@ extension ModelImports.Format: ExpressibleByArgument {}
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Read a model trained by another library (LightGBM text models so far) into an Apus model file or the registry."
+        abstract: "Read a LightGBM (text) or XGBoost (JSON) model into an Apus model file or the registry."
     )
 
     @Argument(help: "The model file.")
     var file: String
 
-    @Option(help: "Its format: lightgbm (Booster.save_model's text).")
+    @Option(help: "Its format: lightgbm (Booster.save_model's text) or xgboost (save_model's JSON).")
     var format: ModelImports.Format
 
     @Option(help: "The target column's name (the other library's file does not record it).")
