@@ -201,8 +201,3 @@ public enum XGBoostImport {
         return tree
     }
 }
-
-extension XGBoostImport {
-    /// The threshold conversion, for tests.
-    public static func doubleThresholdForTests(below threshold: Float) -> Double { doubleThreshold(below: threshold) }
-}

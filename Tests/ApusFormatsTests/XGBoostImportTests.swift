@@ -1,4 +1,4 @@
-import ApusFormats
+@testable import ApusFormats
 import ApusModel
 import Foundation
 import Testing
@@ -43,7 +43,7 @@ struct XGBoostImportTests {
     @Test func thresholdsKeepFloat32Semantics() {
         // Float(x) < t  ⇔  x <= the converted threshold, for doubles right around it.
         for t: Float in [0.16324401, 1, -2.5, 1e-30, 3.4e38, -0.0, 0.1] {
-            let d = XGBoostImport.doubleThresholdForTests(below: t)
+            let d = XGBoostImport.doubleThreshold(below: t)
             for x in [d, d.nextUp, d.nextDown, Double(t), Double(t).nextDown, Double(t.nextDown), Double(t.nextDown).nextUp] {
                 #expect((Float(x) < t) == (x <= d), "t \(t), x \(x)")
             }
