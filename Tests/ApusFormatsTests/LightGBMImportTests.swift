@@ -8,23 +8,7 @@ import Testing
 @Suite("LightGBM text import")
 struct LightGBMImportTests {
     /// The reference models, made once per test process.
-    static let references: Result<String, any Error> = Result {
-        let directory = NSTemporaryDirectory() + "apus-lightgbm-\(UUID().uuidString)"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("lightgbm_reference.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ImportError("lightgbm_reference.py failed (pip install lightgbm pandas numpy; .ci/run installs them): \(printed)")
-        }
-        return directory
-    }
+    static let references = PythonReference.run("lightgbm_reference.py", packages: "lightgbm pandas numpy")
 
     static func rows(_ path: String, schema: FeatureSchema) throws -> (features: [Double], count: Int) {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
@@ -141,5 +125,28 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Runs one of this folder's Python scripts into a fresh temporary folder; returns the folder.
+enum PythonReference {
+    static func run(_ script: String, packages: String) -> Result<String, any Error> {
+        Result {
+            let directory = NSTemporaryDirectory() + "apus-\(script.prefix(while: { $0 != "_" }))-\(UUID().uuidString)"
+            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(script).path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", path, directory]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw ImportError("\(script) failed (pip install \(packages); .ci/run installs them): \(printed)")
+            }
+            return directory
+        }
     }
 }

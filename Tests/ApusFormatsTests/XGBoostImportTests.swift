@@ -7,23 +7,7 @@ import Testing
 /// XGBoost predicts.
 @Suite("XGBoost JSON import")
 struct XGBoostImportTests {
-    static let references: Result<String, any Error> = Result {
-        let directory = NSTemporaryDirectory() + "apus-xgboost-\(UUID().uuidString)"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("xgboost_reference.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ImportError("xgboost_reference.py failed (pip install xgboost pandas numpy; .ci/run installs them): \(printed)")
-        }
-        return directory
-    }
+    static let references = PythonReference.run("xgboost_reference.py", packages: "xgboost pandas numpy")
 
     @Test(arguments: ["binary", "multiclass", "regression", "poisson"])
     func predictsWhatXGBoostPredicts(name: String) throws {
