@@ -1,3 +1,5 @@
+import Foundation
+
 /// A LightGBM text model file (`Booster.save_model`, `model.txt`) read into its sections:
 /// the header's `key=value` lines, each `Tree=N` block's lines, the `parameters:` block and
 /// the pandas categorical levels. No meaning is given to the values here; ``LightGBMImport``
@@ -61,7 +63,7 @@ struct LightGBMTextModel {
                 if line.hasPrefix("["), line.hasSuffix("]"), let colon = line.firstIndex(of: ":") {
                     let key = line[line.index(after: line.startIndex)..<colon]
                     let value = line[line.index(after: colon)..<line.index(before: line.endIndex)]
-                    parameters[String(key)] = value.trimmingCharacters(in: " ")
+                    parameters[String(key)] = value.trimmingCharacters(in: .whitespaces)
                 }
             default:
                 continue
@@ -75,7 +77,7 @@ struct LightGBMTextModel {
 
     /// `[["x", "y"], [...]]` or `null`.
     static func levelLists(_ text: String, line: Int) throws(ImportError) -> [[String]]? {
-        let trimmed = text.trimmingCharacters(in: " ")
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "null" || trimmed.isEmpty { return nil }
         var lists: [[String]] = []
         var current: [String]?
@@ -121,11 +123,5 @@ struct LightGBMTextModel {
         }
         guard depth == 0 else { throw ImportError("line \(line): pandas_categorical's brackets do not balance") }
         return lists
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in character: Character) -> String {
-        String(drop(while: { $0 == character }).reversed().drop(while: { $0 == character }).reversed())
     }
 }

@@ -92,8 +92,8 @@ public enum XGBoostImport {
 
     /// The margins `base_score` ("0.5" or "[5E-1]" or "[a,b,c]") stands for.
     static func baseMargins(_ text: String, objective: String, scores: Int) throws(ImportError) -> [Double] {
-        let values = text.trimmingCharacters(in: "[").trimmingCharacters(in: "]").split(separator: ",")
-            .compactMap { Double($0.trimmingCharacters(in: " ")) }
+        let values = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: ",")
+            .compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy(\.isFinite) else { throw ImportError("base_score `\(text.prefix(40))` is not a number") }
         let margins = values.map { value -> Double in
             switch objective {

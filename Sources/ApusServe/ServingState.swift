@@ -1,4 +1,5 @@
 import ApusStore
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -89,7 +90,7 @@ struct ServingState: Sendable {
     /// - Throws: 415 naming the type sent and the ones accepted.
     func mediaType(of request: Request, accepted: [String]) throws(RequestProblem) -> String {
         guard let value = request.headers[.contentType] else { return accepted[0] }
-        let type = (value.split(separator: ";", maxSplits: 1).first ?? "").trimmingSpaces().lowercased()
+        let type = (value.split(separator: ";", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         if let charset = value.lowercased().split(separator: ";").dropFirst().first(where: { $0.contains("charset") }),
            !charset.contains("utf-8") && !charset.contains("utf8") {
             throw RequestProblem(status: 415, kind: .unsupportedMediaType, title: "Unsupported media type",

@@ -112,9 +112,3 @@ public enum ModelResolution {
         return ResolvedModel(model: try ModelFile.read(path: path), reference: reference, version: version, path: path)
     }
 }
-
-/// Facts about this build of Apus, for front ends that do not import the learners.
-public enum ApusBuild {
-    /// The Apus version (what `apus --version`-like output and the server's metadata report).
-    public static let version = apusVersion
-}

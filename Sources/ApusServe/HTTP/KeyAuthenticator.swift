@@ -1,5 +1,6 @@
 import ApusStore
 import Dispatch
+import Foundation
 import HTTPTypes
 import Synchronization
 
@@ -66,10 +67,10 @@ final class KeyAuthenticator: Sendable {
     private static func secret(in request: HTTPRequest) -> String? {
         if let value = request.headerFields[.authorization] {
             let parts = value.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingSpaces() }
-            return value.trimmingSpaces()
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
+            return value.trimmingCharacters(in: .whitespaces)
         }
-        return request.headerFields[apiKeyHeader]?.trimmingSpaces()
+        return request.headerFields[apiKeyHeader]?.trimmingCharacters(in: .whitespaces)
     }
 
     /// `apus_` followed by 64 lowercase hex digits, as `apus keys create` makes them.
@@ -82,11 +83,5 @@ final class KeyAuthenticator: Sendable {
     private static func unknownKey() -> RequestProblem {
         RequestProblem(status: 401, kind: .unauthorized, title: "Unknown API key",
                        detail: "the API key is not known to this server's store, or it was revoked")
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

@@ -12,7 +12,8 @@ struct PredictionOutput: Sendable {
     /// Values per row: 1, or the class count for multiclass.
     let width: Int
     let values: [Double]
-    let labels: [String]?
+    private let task: ModelTask
+    private let classes: [String]
 
     init(model: Model, rawScores: [Double], rows: Int) {
         var values = rawScores
@@ -20,19 +21,24 @@ struct PredictionOutput: Sendable {
         values.withUnsafeMutableBufferPointer { model.ensemble.link.apply($0, scoresPerRow: k) }
         self.rows = rows
         self.values = values
-        switch model.task {
+        self.task = model.task
+        self.classes = model.classes
+        width = model.task == .binary ? 1 : k
+    }
+
+    /// The predicted class per row (nil for regression). Computed when asked for: not every
+    /// route answers with labels (`/invocations` does not).
+    var labels: [String]? {
+        switch task {
         case .regression:
-            width = k
-            labels = nil
+            return nil
         case .binary:
-            width = 1
-            labels = values.map { $0 >= 0.5 ? model.classes[1] : model.classes[0] }
+            return values.map { $0 >= 0.5 ? classes[1] : classes[0] }
         case .multiclass:
-            width = k
-            labels = (0..<rows).map { row in
+            return (0..<rows).map { row in
                 var best = 0
-                for c in 1..<k where values[row * k + c] > values[row * k + best] { best = c }
-                return model.classes[best]
+                for c in 1..<width where values[row * width + c] > values[row * width + best] { best = c }
+                return classes[best]
             }
         }
     }
