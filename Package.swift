@@ -29,6 +29,9 @@ let package = Package(
         // Already built for Hummingbird; named here because the server uses them directly.
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The runtime of the ONNX and Core ML messages (issue #6). Their Swift code is generated
+        // once by scripts/generate-protos.sh and committed: no build plugin, no protoc at build time.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Columnar table, CSV reader/writer, schema inference, statistics, splits,
@@ -65,8 +68,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Models of other libraries in and out (issue #6): LightGBM text import so far.
-        .target(name: "ApusFormats", dependencies: ["ApusModel"]),
+        // Models of other libraries in and out (issue #6): LightGBM, XGBoost and ONNX import;
+        // ONNX, Core ML, C source and compact binary export; quantization.
+        .target(name: "ApusFormats", dependencies: ["ApusModel", "FormatProtos"]),
+        // Swift code generated from onnx's onnx-ml.proto and Core ML's tree-ensemble messages
+        // (scripts/generate-protos.sh regenerates it; nothing else belongs here).
+        .target(name: "FormatProtos", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // One inline C function: a cache prefetch for the histogram loop (Swift has none).
         .target(name: "CPrefetch"),
         // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
@@ -89,7 +96,7 @@ let package = Package(
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
         // lightgbm_reference.py trains LightGBM models and writes their predictions.
-        .testTarget(name: "ApusFormatsTests", dependencies: ["ApusFormats", "ApusModel"], exclude: ["lightgbm_reference.py", "xgboost_reference.py"]),
+        .testTarget(name: "ApusFormatsTests", dependencies: ["ApusFormats", "ApusModel"], exclude: ["lightgbm_reference.py", "xgboost_reference.py", "onnx_runner.py"]),
         // GRDB directly, to tamper with a store's file the way someone holding it could.
         .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore"]),

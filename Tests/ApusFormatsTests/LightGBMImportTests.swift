@@ -130,13 +130,14 @@ struct SplitMix: RandomNumberGenerator {
 
 /// Runs one of this folder's Python scripts into a fresh temporary folder; returns the folder.
 enum PythonReference {
-    static func run(_ script: String, packages: String) -> Result<String, any Error> {
+    /// Runs `script` with `arguments`, or with a fresh temporary folder when there are none.
+    static func run(_ script: String, packages: String, arguments: [String] = []) -> Result<String, any Error> {
         Result {
-            let directory = NSTemporaryDirectory() + "apus-\(script.prefix(while: { $0 != "_" }))-\(UUID().uuidString)"
+            let directory = arguments.first ?? NSTemporaryDirectory() + "apus-\(script.prefix(while: { $0 != "_" }))-\(UUID().uuidString)"
             let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(script).path
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", path, directory]
+            process.arguments = ["python3", path] + (arguments.isEmpty ? [directory] : arguments)
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output
