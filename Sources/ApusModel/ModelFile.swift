@@ -151,8 +151,10 @@ public enum ModelFile {
 
     /// The checks across a model's parts that ``TreeEnsemble`` and ``FeatureSchema`` cannot
     /// make alone: the schema's kinds are the ensemble's, and the classes, score count and
-    /// link fit the task.
-    static func checkConsistency(_ model: Model) throws(ModelError) {
+    /// link fit the task. Reading a file makes them; an importer that builds a model makes them too.
+    ///
+    /// - Throws: ``ModelError/corrupt(field:reason:)`` naming the first inconsistency.
+    public static func checkConsistency(_ model: Model) throws(ModelError) {
         let kinds = model.schema.features.map(\.kind)
         guard kinds == model.ensemble.featureKinds else {
             throw .corrupt(field: "schema", reason: "\(kinds.count) features do not match the ensemble's \(model.ensemble.featureKinds.count) feature kinds")

@@ -11,21 +11,27 @@ public enum ModelImports {
         case lightgbm
         /// XGBoost's JSON model (`Booster.save_model("model.json")`).
         case xgboost
+        /// An ONNX model of one `ai.onnx.ml` tree ensemble (classic or opset 5).
+        case onnx
     }
 
     /// The model in the file at `path`.
     ///
+    /// - Parameter target: The target column's name; without it, the file's (ONNX files
+    ///   Apus wrote say it) or `label`.
     /// - Throws: ``ImportError`` naming what cannot be read, or a file error.
-    public static func read(path: String, format: Format, target: String) throws -> Model {
+    public static func read(path: String, format: Format, target: String?) throws -> Model {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ServiceError("cannot read `\(path)`")
         }
         switch format {
         case .lightgbm:
             guard let text = String(data: data, encoding: .utf8) else { throw ServiceError("`\(path)` is not UTF-8 text") }
-            return try LightGBMImport.model(text: text, target: target)
+            return try LightGBMImport.model(text: text, target: target ?? "label")
         case .xgboost:
-            return try XGBoostImport.model(json: data, target: target)
+            return try XGBoostImport.model(json: data, target: target ?? "label")
+        case .onnx:
+            return try ONNXImport.model(bytes: Array(data), target: target)
         }
     }
 

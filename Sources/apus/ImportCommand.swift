@@ -5,21 +5,21 @@ import Foundation
 
 extension ModelImports.Format: ExpressibleByArgument {}
 
-/// `apus import FILE --format lightgbm (--out MODEL.apus | --name NAME)`.
+/// `apus import FILE --format lightgbm|xgboost|onnx (--out MODEL.apus | --name NAME)`.
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Read a LightGBM (text) or XGBoost (JSON) model into an Apus model file or the registry."
+        abstract: "Read a LightGBM (text), XGBoost (JSON) or ONNX tree-ensemble model into an Apus model file or the registry."
     )
 
     @Argument(help: "The model file.")
     var file: String
 
-    @Option(help: "Its format: lightgbm (Booster.save_model's text) or xgboost (save_model's JSON).")
+    @Option(help: "Its format: lightgbm (Booster.save_model's text), xgboost (save_model's JSON) or onnx (a TreeEnsemble model).")
     var format: ModelImports.Format
 
-    @Option(help: "The target column's name (the other library's file does not record it).")
-    var target = "label"
+    @Option(help: "The target column's name (default: the one an Apus ONNX export records, else `label`).")
+    var target: String?
 
     @Option(help: "Write the Apus model file here.")
     var out: String?
