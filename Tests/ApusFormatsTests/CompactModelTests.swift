@@ -94,7 +94,8 @@ struct CompactModelTests {
             #expect(try mapped.model().ensemble.rawScores(features: features, threads: 1) == raw)
             sizes.append("\(mode.rawValue) \(bytes.count) bytes")
         }
-        print("compact \(name) (\(model.ensemble.trees.count) trees): \(sizes.joined(separator: ", ")), .apus \(ModelFile.encode(model).count) bytes")
+        let json = CompactLayout.headerJSON(for: model).count
+        print("compact \(name) (\(model.ensemble.trees.count) trees): \(sizes.joined(separator: ", ")) (JSON header \(json)), .apus \(ModelFile.encode(model).count) bytes")
     }
 
     /// The size the format is for: 500 trees of 63 leaves over 28 features.
