@@ -115,14 +115,6 @@ public enum ModelQuantization {
         return sign | UInt16(exponent + 15) << 10 | fraction
     }
 
-    /// The value of IEEE 754 binary16 `bits`.
-    public static func halfValue(_ bits: UInt16) -> Double {
-        let sign = bits & 0x8000 != 0 ? -1.0 : 1.0
-        let exponent = Int(bits >> 10 & 0x1F), fraction = Double(bits & 0x3FF)
-        switch exponent {
-        case 0: return sign * fraction * 0x1p-24
-        case 31: return fraction == 0 ? sign * .infinity : .nan
-        default: return sign * (1 + fraction / 1024) * Double(sign: .plus, exponent: exponent - 15, significand: 1)
-        }
-    }
+    /// The value of IEEE 754 binary16 `bits` (``Float16Bits/value(_:)``, which the runtime uses).
+    public static func halfValue(_ bits: UInt16) -> Double { Float16Bits.value(bits) }
 }
