@@ -25,8 +25,9 @@ struct CSourceTables {
     let hasCategoricalSplits: Bool
     /// `float` literals of the base scores.
     let baseScores: [String]
-    /// C expressions (node index `n`, tree `t`) for a numeric node's threshold, a
-    /// categorical node's level-set index and a leaf value (leaf index `LEAF`).
+    /// C expressions for a numeric node's threshold, a categorical node's level-set index
+    /// and a leaf value, in terms of the node `n`, its `flags` (feature << 3 | flags), the
+    /// tree `t` and the leaf index `LEAF`.
     let thresholdExpression: String
     let levelSetExpression: String
     let leafExpression: String
@@ -55,86 +56,104 @@ struct CSourceTables {
             try Self.float(value, "baseScore[\(index)]")
         }
 
-        // Thresholds: one float per node, or per-feature tables of distinct floats and an index per node.
-        var distinct = [[Float]](repeating: [], count: featureCount)
-        for (node, threshold) in nodes.thresholds.enumerated() {
-            if let threshold { distinct[nodes.features[node]].append(threshold) }
-        }
-        distinct = distinct.map { Array(Set($0)).sorted() }
-        let positions = distinct.map { Dictionary($0.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) }
-        let tableSize = distinct.reduce(0) { $0 + $1.count }
-        let largestIndex = max(distinct.map(\.count).max() ?? 0, nodes.setStarts.count - 1) - 1
-        let indexType = CType.unsigned(holding: max(0, largestIndex))
-        let offsetType = CType.unsigned(holding: tableSize)
-        let indexedBytes = indexType.size * nodeCount + 4 * tableSize + (hasNumericSplits ? offsetType.size * (featureCount + 1) : 0)
-        layout = requested ?? (indexedBytes < 4 * nodeCount ? .indexed : .direct)
-
         if nodeCount > 0 {
             arrays.append(CArray("tree_start", .unsigned(holding: nodeCount), integers: treeStarts))
-            arrays.append(CArray("node_feature", .unsigned(holding: max(0, featureCount - 1)), integers: nodes.features))
-            arrays.append(CArray("node_flags", .uint8, integers: nodes.flags))
+            // The feature index times 8 plus the flags: one table instead of two, never larger
+            // but for more than 8,192 features.
+            let keys = zip(nodes.features, nodes.flags).map { $0 << 3 | $1 }
+            arrays.append(CArray("node_feature_flags", .unsigned(holding: max(0, featureCount - 1) << 3 | 7), integers: keys))
             let children = nodes.left + nodes.right
             let childType = CType.signed(holding: children.min() ?? 0, children.max() ?? 0)
             arrays.append(CArray("node_left", childType, integers: nodes.left))
             arrays.append(CArray("node_right", childType, integers: nodes.right))
         }
+        let splits = Self.splitTables(nodes, featureCount: featureCount, requested: requested, prefix: prefix)
+        layout = splits.layout
+        arrays += splits.arrays
+        thresholdExpression = splits.threshold
+        levelSetExpression = splits.levelSet
+        if hasCategoricalSplits {
+            arrays.append(CArray("set_start", .unsigned(holding: nodes.setWords.count), integers: nodes.setStarts))
+            arrays.append(CArray("set_words", .uint32, literals: nodes.setWords.map(CLiteral.word)))
+        }
+        let leaves = try Self.leafTables(original: model.ensemble.trees, stored: trees, mode: mode, prefix: prefix)
+        arrays += leaves.arrays
+        leafExpression = leaves.expression
+    }
+
+    /// The thresholds and level-set indices of the nodes: one `float` (or split union) per
+    /// node, or per-feature tables of distinct floats and a small index per node, whichever
+    /// is smaller unless `requested`.
+    private static func splitTables(
+        _ nodes: NodeColumns, featureCount: Int, requested: ThresholdLayout?, prefix: String
+    ) -> (layout: ThresholdLayout, arrays: [CArray], threshold: String, levelSet: String) {
+        let nodeCount = nodes.features.count
+        let hasNumericSplits = nodes.thresholds.contains { $0 != nil }
+        var distinct = [[Float]](repeating: [], count: featureCount)
+        for (node, threshold) in nodes.thresholds.enumerated() {
+            if let threshold { distinct[nodes.features[node]].append(threshold) }
+        }
+        distinct = distinct.map { Array(Set($0)).sorted() }
+        let tableSize = distinct.reduce(0) { $0 + $1.count }
+        let largestIndex = max(distinct.map(\.count).max() ?? 0, nodes.setStarts.count - 1) - 1
+        let indexType = CType.unsigned(holding: max(0, largestIndex))
+        let offsetType = CType.unsigned(holding: tableSize)
+        let indexedBytes = indexType.size * nodeCount + 4 * tableSize + (hasNumericSplits ? offsetType.size * (featureCount + 1) : 0)
+        let layout = requested ?? (indexedBytes < 4 * nodeCount ? .indexed : .direct)
+        guard nodeCount > 0 else { return (layout, [], "", "") }
+
         switch layout {
-        case .direct where hasCategoricalSplits:
+        case .direct where nodes.levelSets.contains(where: { $0 != nil }):
             let splits = zip(nodes.thresholds, nodes.levelSets).map { threshold, set in
                 threshold.map { "{ .threshold = \(CLiteral.float($0)) }" } ?? "{ .set = \(set ?? 0)u }"
             }
-            arrays.append(CArray("node_split", .split, literals: splits))
-            thresholdExpression = "\(prefix)_node_split[n].threshold"
-            levelSetExpression = "\(prefix)_node_split[n].set"
+            return (layout, [CArray("node_split", .split, literals: splits)], "\(prefix)_node_split[n].threshold", "\(prefix)_node_split[n].set")
         case .direct:
-            if nodeCount > 0 { arrays.append(CArray("node_threshold", .float, literals: nodes.thresholds.map { CLiteral.float($0 ?? 0) })) }
-            thresholdExpression = "\(prefix)_node_threshold[n]"
-            levelSetExpression = ""
+            let thresholds = CArray("node_threshold", .float, literals: nodes.thresholds.map { CLiteral.float($0 ?? 0) })
+            return (layout, [thresholds], "\(prefix)_node_threshold[n]", "")
         case .indexed:
+            let positions = distinct.map { Dictionary($0.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) }
             let indices = nodes.thresholds.enumerated().map { node, threshold in
                 threshold.flatMap { positions[nodes.features[node]][$0] } ?? nodes.levelSets[node] ?? 0
             }
-            if nodeCount > 0 { arrays.append(CArray("node_split", indexType, integers: indices)) }
+            var arrays = [CArray("node_split", indexType, integers: indices)]
             if hasNumericSplits {
                 var offsets = [0]
                 for table in distinct { offsets.append(offsets[offsets.count - 1] + table.count) }
                 arrays.append(CArray("feature_thresholds", offsetType, integers: offsets))
                 arrays.append(CArray("thresholds", .float, literals: distinct.flatMap { $0.map(CLiteral.float) }))
             }
-            thresholdExpression = "\(prefix)_thresholds[\(prefix)_feature_thresholds[\(prefix)_node_feature[n]] + \(prefix)_node_split[n]]"
-            levelSetExpression = "\(prefix)_node_split[n]"
+            let threshold = "\(prefix)_thresholds[\(prefix)_feature_thresholds[flags >> 3] + \(prefix)_node_split[n]]"
+            return (layout, arrays, threshold, "\(prefix)_node_split[n]")
         }
-        if hasCategoricalSplits {
-            arrays.append(CArray("set_start", .unsigned(holding: nodes.setWords.count), integers: nodes.setStarts))
-            arrays.append(CArray("set_words", .uint32, literals: nodes.setWords.map(CLiteral.word)))
-        }
-        guard treeCount > 0 else {
-            leafExpression = ""
-            return
-        }
-        // Leaves as C computes them (float; i8's code times scale too) must be finite.
-        for (index, tree) in trees.enumerated() {
+    }
+
+    /// The leaf tables: `stored` are the leaves as quantized (their values as C computes
+    /// them must be finite); i8 codes and scales come from the `original` leaves, exactly as
+    /// ``ModelQuantization`` rounds them.
+    private static func leafTables(
+        original: [Tree], stored: [Tree], mode: QuantizationMode, prefix: String
+    ) throws(ImportError) -> (arrays: [CArray], expression: String) {
+        guard !stored.isEmpty else { return ([], "") }
+        for (index, tree) in stored.enumerated() {
             for (leaf, value) in tree.leafValue.enumerated() { _ = try Self.float(value, "trees[\(index)].leaf[\(leaf)]") }
         }
         switch mode {
         case .none:
-            arrays.append(CArray("leaf_value", .float, literals: trees.flatMap { $0.leafValue.map { CLiteral.float(Float($0)) } }))
-            leafExpression = "\(prefix)_leaf_value[LEAF]"
+            let values = stored.flatMap { $0.leafValue.map { CLiteral.float(Float($0)) } }
+            return ([CArray("leaf_value", .float, literals: values)], "\(prefix)_leaf_value[LEAF]")
         case .f16:
-            let bits = trees.flatMap { $0.leafValue.map { Int(ModelQuantization.halfBits($0)) } }
-            arrays.append(CArray("leaf_half", .uint16, integers: bits))
-            leafExpression = "\(prefix)_half(\(prefix)_leaf_half[LEAF])"
+            let bits = stored.flatMap { $0.leafValue.map { Int(ModelQuantization.halfBits($0)) } }
+            return ([CArray("leaf_half", .uint16, integers: bits)], "\(prefix)_half(\(prefix)_leaf_half[LEAF])")
         case .i8:
-            // Codes and scales from the original leaves, exactly as ModelQuantization rounds them.
             var codes: [Int] = [], scales: [String] = []
-            for (index, tree) in model.ensemble.trees.enumerated() {
+            for (index, tree) in original.enumerated() {
                 let scale = ModelQuantization.leafScale(of: tree)
                 scales.append(try Self.float(scale, "trees[\(index)] leaf scale"))
                 codes += tree.leafValue.map { Int(ModelQuantization.leafCode($0, scale: scale)) }
             }
-            arrays.append(CArray("leaf_code", .int8, integers: codes))
-            arrays.append(CArray("tree_scale", .float, literals: scales))
-            leafExpression = "(float)\(prefix)_leaf_code[LEAF] * \(prefix)_tree_scale[t]"
+            return ([CArray("leaf_code", .int8, integers: codes), CArray("tree_scale", .float, literals: scales)],
+                    "(float)\(prefix)_leaf_code[LEAF] * \(prefix)_tree_scale[t]")
         }
     }
 
