@@ -10,7 +10,7 @@ struct Apus: AsyncParsableCommand {
         discussion: "Start with `apus quickstart`.",
         subcommands: [
             Quickstart.self, DataCommand.self, Train.self, Predict.self, Evaluate.self, CV.self, Params.self,
-            RunsCommand.self, ModelsCommand.self, AuditCommand.self, WebhooksCommand.self, KeysCommand.self, Serve.self, Import.self,
+            RunsCommand.self, ModelsCommand.self, AuditCommand.self, WebhooksCommand.self, KeysCommand.self, Serve.self, Import.self, Export.self,
         ]
     )
 }

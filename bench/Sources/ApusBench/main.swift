@@ -7,6 +7,8 @@
 //   apus-bench store [--runs N] [--metrics M] [--params P] [--dir PATH]   record runs, then list them (StoreBench.swift)
 //   apus-bench predlog [--batch N] [--batches B] [--dir PATH]   append prediction-log batches (PredictionLogBench.swift)
 //   apus-bench decode DATA.csv --target COL BODY.json ...   decode prediction bodies vs JSONSerialization (DecodeBench.swift)
+//   apus-bench encode MODEL.apus DATA.csv OUT.f32   a model's float32 feature matrix (ExportBench.swift)
+//   apus-bench mapped MODEL.bin ROWS.f32 [--apus MODEL.apus] [--repeat R] [--out PRED.f32]   mapped-runtime predictions (ExportBench.swift)
 import ApusTable
 #if canImport(Glibc)
 import Glibc
@@ -59,6 +61,13 @@ if arguments.count >= 2 && arguments[1] == "store" {
 }
 if arguments.count >= 2 && arguments[1] == "predlog" {
     do { try runPredictionLogBench(arguments) } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+if arguments.count >= 2 && (arguments[1] == "encode" || arguments[1] == "mapped") {
+    do { try runExportBench(arguments) } catch {
         print("error: \(error)")
         exit(1)
     }
