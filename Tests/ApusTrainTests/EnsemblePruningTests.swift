@@ -161,6 +161,18 @@ struct EnsemblePruningTests {
         let after = try result.model.ensemble.predict(features: data.features)
         #expect(after == (try without(model, rounds: report.removedRounds).ensemble.predict(features: data.features)))
         #expect(report.maxPredictionDifference == zip(before, after).map { abs($0 - $1) }.max())
+        // The precomputed leaves (this model splits the categorical `region` too) are the trees' own.
+        let leaves = LeafAssignment.leaves(
+            of: model.ensemble.trees, features: data.features, featureCount: 4, rows: data.rows, threads: 2, as: UInt8.self)
+        #expect(model.ensemble.trees.contains { tree in (0..<tree.internalNodeCount).contains { tree.isCategorical($0) } })
+        data.features.withUnsafeBufferPointer { features in
+            for (index, tree) in model.ensemble.trees.enumerated() {
+                let mismatch = (0..<data.rows).first { row in
+                    Int(leaves[index * data.rows + row]) != tree.leaf(for: UnsafeBufferPointer(rebasing: features[row * 4 ..< row * 4 + 4]))
+                }
+                #expect(mismatch == nil, "tree \(index)")
+            }
+        }
         // Deterministic, whatever the thread count.
         let single = try EnsemblePruning.prune(model, validation: data, budget: .lossIncrease(0.002), threads: 1)
         #expect(single.report == report && single.model.ensemble.trees == result.model.ensemble.trees)
