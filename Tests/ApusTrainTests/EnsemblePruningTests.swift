@@ -30,6 +30,9 @@ struct EnsemblePruningTests {
         #expect(strict.report.maxPredictionDifference == 0.5)
         #expect(strict.report.lossName == "squared error / 2" && strict.report.leavesMerged == 0)
         #expect(strict.model.parameters["pruning"] == "rounds 3->2, leaves merged 0")
+        // Lazy greedy: three differences to start; after T2 goes, T1's is stale, recomputed
+        // (0.09375, still below T0's stale one), and then over the budget.
+        #expect(strict.report.differencesComputed == 4)
 
         // Removing T1 next costs 0.15625 − 0.1484375 = 0.0078125 over the original.
         let exact = try EnsemblePruning.prune(model, validation: rows, budget: .lossIncrease(0.0078125))
@@ -38,6 +41,20 @@ struct EnsemblePruningTests {
         #expect(try EnsemblePruning.prune(model, validation: rows, budget: .lossIncrease(0.0078)).report.removedRounds == [2])
         // One round is always kept.
         #expect(try EnsemblePruning.prune(model, validation: rows, budget: .lossIncrease(100)).report.roundsAfter == 1)
+    }
+
+    @Test("the objective names imports record map to the same losses")
+    func importedNames() throws {
+        let native = try EnsemblePruning.prune(try handModel([t0, t1, t2], objective: "regression"), validation: rows, budget: .lossIncrease(0))
+        for name in ["reg:squarederror", "l2", "MSE"] {
+            var model = try handModel([t0, t1, t2], objective: "regression")
+            model.objective = name
+            #expect(try EnsemblePruning.prune(model, validation: rows, budget: .lossIncrease(0)).report == native.report)
+        }
+        var logistic = try handModel([stump(0.5, left: 1, right: -1)], objective: "binary")
+        logistic.objective = "binary:logistic"
+        let report = try EnsemblePruning.prune(logistic, validation: PruningData(features: [0, 1], labels: [1, 0]), budget: .lossIncrease(0)).report
+        #expect(report.lossName == "binary logloss" && isClose(report.lossBefore, log1p(exp(-1))))
     }
 
     @Test("a size budget removes the fewest rounds that fit, in the greedy order")
@@ -144,6 +161,18 @@ struct EnsemblePruningTests {
         let after = try result.model.ensemble.predict(features: data.features)
         #expect(after == (try without(model, rounds: report.removedRounds).ensemble.predict(features: data.features)))
         #expect(report.maxPredictionDifference == zip(before, after).map { abs($0 - $1) }.max())
+        // The precomputed leaves (this model splits the categorical `region` too) are the trees' own.
+        let leaves = LeafAssignment.leaves(
+            of: model.ensemble.trees, features: data.features, featureCount: 4, rows: data.rows, threads: 2, as: UInt8.self)
+        #expect(model.ensemble.trees.contains { tree in (0..<tree.internalNodeCount).contains { tree.isCategorical($0) } })
+        data.features.withUnsafeBufferPointer { features in
+            for (index, tree) in model.ensemble.trees.enumerated() {
+                let mismatch = (0..<data.rows).first { row in
+                    Int(leaves[index * data.rows + row]) != tree.leaf(for: UnsafeBufferPointer(rebasing: features[row * 4 ..< row * 4 + 4]))
+                }
+                #expect(mismatch == nil, "tree \(index)")
+            }
+        }
         // Deterministic, whatever the thread count.
         let single = try EnsemblePruning.prune(model, validation: data, budget: .lossIncrease(0.002), threads: 1)
         #expect(single.report == report && single.model.ensemble.trees == result.model.ensemble.trees)

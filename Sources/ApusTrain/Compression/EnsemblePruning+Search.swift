@@ -1,11 +1,13 @@
 import ApusModel
 
 extension EnsemblePruning {
-    /// The model pruning returns, the rounds it removed, and the differences computed.
+    /// The model pruning returns, the rounds it removed, the differences computed, and the
+    /// model's raw scores of the validation rows if the search computed them.
     struct Outcome {
         var model: Model
         var removed: [Int]
         var evaluations: Int
+        var scores: [Double]? = nil
     }
 
     /// Runs the elimination of a merged model's rounds to a budget.
@@ -71,7 +73,9 @@ extension EnsemblePruning {
                 let scores = try rawScores(pruned.ensemble, data, threads: threads)
                 let exact = loss.mean(scores: scores, labels: data.labels, weights: data.weights)
                 if exact - lossBefore <= allowed || count == 0 {
-                    return Outcome(model: pruned, removed: Array(elimination.order.prefix(count)), evaluations: elimination.evaluations)
+                    return Outcome(
+                        model: pruned, removed: Array(elimination.order.prefix(count)), evaluations: elimination.evaluations,
+                        scores: scores)
                 }
                 count -= 1
             }

@@ -9,8 +9,9 @@ import ApusModel
 /// print(result.report.roundsBefore, "→", result.report.roundsAfter)
 /// ```
 ///
-/// The loss is the model's objective on the validation rows (``PruningLoss`` maps the
-/// objective names). Each step removes the round (one tree; `k` trees for multiclass,
+/// The loss is the model's objective on the validation rows, averaged with the weights
+/// (binary or multiclass logloss, squared error / 2, absolute, Huber, pinball or Poisson
+/// loss; docs/formats.md, "Pruning", lists the objective names each covers). Each step removes the round (one tree; `k` trees for multiclass,
 /// since an ensemble holds whole rounds) whose removal increases the loss least, so rounds
 /// that hurt the validation loss go first; at least one round is kept. Results do not
 /// depend on the thread count.
@@ -59,8 +60,8 @@ public enum EnsemblePruning {
         let scoresMerged = merges > 0 ? try rawScores(merged.ensemble, validation, threads: threads) : scoresBefore
         let outcome = try search.run(budget: budget, mergeTolerance: mergeTolerance, scores: scoresMerged)
         let report = try report(
-            original: model, pruned: outcome.model, loss: loss, data: validation, scoresBefore: scoresBefore,
-            lossBefore: lossBefore, removed: outcome.removed, merges: merges, evaluations: outcome.evaluations, threads: threads)
+            original: model, outcome: outcome, loss: loss, data: validation, scoresBefore: scoresBefore, lossBefore: lossBefore,
+            merges: merges, threads: threads)
         return PruningResult(model: outcome.model, report: report)
     }
 

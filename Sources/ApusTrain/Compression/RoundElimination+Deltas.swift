@@ -169,9 +169,11 @@ extension RoundElimination {
                     switch kind {
                     case .logistic:
                         for row in 0..<rows {
+                            // σ(−m) and σ(m) from one exponential of −|m|.
                             let margin = labels[row] == 1 ? -scores[row] : scores[row]
-                            state[2 &* row] = sigmoid(-margin)
-                            state[2 &* row &+ 1] = sigmoid(margin)
+                            let small = exp(-abs(margin)), large = 1 / (1 + small)
+                            state[2 &* row] = margin >= 0 ? small * large : large
+                            state[2 &* row &+ 1] = margin >= 0 ? large : small * large
                         }
                     case .softmax:
                         state.baseAddress!.update(from: scores.baseAddress!, count: scores.count)
