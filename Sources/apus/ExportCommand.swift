@@ -80,7 +80,7 @@ struct Export: ParsableCommand {
         for file in files {
             let path = folder.isEmpty ? file.name : (folder as NSString).appendingPathComponent(file.name)
             guard FileManager.default.createFile(atPath: path, contents: Data(file.bytes)) else {
-                throw ValidationError("cannot write `\(path)`")
+                throw ServiceError("cannot write `\(path)` (does its folder exist, and may Apus write there?)")
             }
             written.append(path)
         }

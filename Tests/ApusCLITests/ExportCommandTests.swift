@@ -74,6 +74,8 @@ struct ExportCommandTests {
         #expect(both.status != 0 && both.error.contains("not both"), "\(both.error)")
         let badPrefix = try work.apus(["export", "credit.apus", "--format", "c", "--out", "x.c", "--c-prefix", "9lives"])
         #expect(badPrefix.status != 0, "\(badPrefix.output)")
+        let nowhere = try work.apus(["export", "credit.apus", "--format", "onnx", "--out", "no/such/folder/x.onnx"])
+        #expect(nowhere.status != 0 && nowhere.error.contains("cannot write `no/such/folder/x.onnx`"), "\(nowhere.error)")
         let missing = try work.apus(["export", "nope.apus", "--format", "onnx", "--out", "x.onnx"])
         #expect(missing.status != 0 && missing.error.contains("nope.apus"), "\(missing.error)")
     }

@@ -45,24 +45,11 @@ struct CSourceBuild: Sendable {
         return printed.split(whereSeparator: \.isWhitespace).map { Double(String($0)) ?? .nan }
     }
 
-    /// Runs a program in `directory`; returns what it printed (standard output and error
-    /// together: the driver prints nothing on standard error, gcc nothing on standard output).
+    /// Runs a program in `directory` (standard output and error together: the driver prints
+    /// nothing on standard error, gcc nothing on standard output).
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ImportError("\(arguments.prefix(3).joined(separator: " ")) failed (\(process.terminationStatus)): \(printed.prefix(3000))")
-        }
-        return printed
+        try TestProcess.run(executable, arguments, in: directory)
     }
 
     /// A program: `driver NAME predict|raw FILE ROWS` prints each row's outputs with `%.9g`.

@@ -135,18 +135,8 @@ enum PythonReference {
         Result {
             let directory = arguments.first ?? NSTemporaryDirectory() + "apus-\(script.prefix(while: { $0 != "_" }))-\(UUID().uuidString)"
             let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(script).path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", path] + (arguments.isEmpty ? [directory] : arguments)
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw ImportError("\(script) failed (pip install \(packages); .ci/run installs them): \(printed)")
-            }
+            try TestProcess.run("/usr/bin/env", ["python3", path] + (arguments.isEmpty ? [directory] : arguments),
+                                failure: "\(script) failed (pip install \(packages); .ci/run installs them)")
             return directory
         }
     }
