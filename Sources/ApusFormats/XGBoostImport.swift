@@ -1,8 +1,8 @@
 import ApusModel
 import Foundation
 
-/// Reads XGBoost JSON models (`Booster.save_model("model.json")`, gbtree) into Apus models
-/// that predict the same.
+/// Reads XGBoost JSON and UBJSON models (`Booster.save_model("model.json")` or `"model.ubj"`,
+/// gbtree) into Apus models that predict the same.
 ///
 /// What maps how:
 /// - XGBoost goes left when `float32(value) < threshold`; Apus goes left when
@@ -22,9 +22,33 @@ public enum XGBoostImport {
     ///
     /// - Throws: ``ImportError`` naming the field, tree or node that cannot be read.
     public static func model(json data: Data, target: String = "label") throws(ImportError) -> Model {
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let learner = root["learner"] as? [String: Any] else {
-            throw ImportError("not an XGBoost JSON model: no `learner` object (UBJSON and the old binary format are not read)")
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ImportError("not an XGBoost JSON model: not a JSON object (the old binary format is not read)")
+        }
+        return try model(root: root, target: target)
+    }
+
+    /// The model an XGBoost UBJSON model file's bytes describe (`save_model("model.ubj")`):
+    /// the same document as the JSON form, in binary.
+    ///
+    /// - Throws: ``ImportError`` naming the byte offset, field, tree or node that cannot be read.
+    public static func model(ubjson data: Data, target: String = "label") throws(ImportError) -> Model {
+        guard let root = try UBJSONReader.value(of: Array(data)) as? [String: Any] else {
+            throw ImportError("not an XGBoost UBJSON model: the document is not an object")
+        }
+        return try model(root: root, target: target)
+    }
+
+    /// Whether `data` looks like UBJSON rather than JSON text: an object marker followed
+    /// by a count, type or key-length marker instead of a quote or white space.
+    public static func isUBJSON(_ data: Data) -> Bool {
+        guard data.count >= 2, data[data.startIndex] == UInt8(ascii: "{") else { return false }
+        return Set("#$iUIlLN}".utf8).contains(data[data.startIndex + 1])
+    }
+
+    static func model(root: [String: Any], target: String) throws(ImportError) -> Model {
+        guard let learner = root["learner"] as? [String: Any] else {
+            throw ImportError("not an XGBoost model: no `learner` object")
         }
         let parameters = learner["learner_model_param"] as? [String: Any] ?? [:]
         guard let featureCount = Int(parameters["num_feature"] as? String ?? ""), featureCount > 0, featureCount < 1_000_000 else {

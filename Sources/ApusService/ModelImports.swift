@@ -9,7 +9,7 @@ public enum ModelImports {
     public enum Format: String, CaseIterable, Sendable {
         /// LightGBM's text model (`Booster.save_model`).
         case lightgbm
-        /// XGBoost's JSON model (`Booster.save_model("model.json")`).
+        /// XGBoost's JSON or UBJSON model (`Booster.save_model("model.json")` or `"model.ubj"`).
         case xgboost
         /// An ONNX model of one `ai.onnx.ml` tree ensemble (classic or opset 5).
         case onnx
@@ -29,7 +29,9 @@ public enum ModelImports {
             guard let text = String(data: data, encoding: .utf8) else { throw ServiceError("`\(path)` is not UTF-8 text") }
             return try LightGBMImport.model(text: text, target: target ?? "label")
         case .xgboost:
-            return try XGBoostImport.model(json: data, target: target ?? "label")
+            return XGBoostImport.isUBJSON(data)
+                ? try XGBoostImport.model(ubjson: data, target: target ?? "label")
+                : try XGBoostImport.model(json: data, target: target ?? "label")
         case .onnx:
             return try ONNXImport.model(bytes: Array(data), target: target)
         }

@@ -9,13 +9,13 @@ extension ModelImports.Format: ExpressibleByArgument {}
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Read a LightGBM (text), XGBoost (JSON) or ONNX tree-ensemble model into an Apus model file or the registry."
+        abstract: "Read a LightGBM (text), XGBoost (JSON or UBJSON) or ONNX tree-ensemble model into an Apus model file or the registry."
     )
 
     @Argument(help: "The model file.")
     var file: String
 
-    @Option(help: "Its format: lightgbm (Booster.save_model's text), xgboost (save_model's JSON) or onnx (a TreeEnsemble model).")
+    @Option(help: "Its format: lightgbm (Booster.save_model's text), xgboost (save_model's JSON or UBJSON) or onnx (a TreeEnsemble model).")
     var format: ModelImports.Format
 
     @Option(help: "The target column's name (default: the one an Apus ONNX export records, else `label`).")

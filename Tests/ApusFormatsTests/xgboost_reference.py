@@ -1,4 +1,4 @@
-"""Trains small XGBoost models and writes, for each NAME, into OUT_DIR: NAME.json (the JSON
+"""Trains small XGBoost models and writes, for each NAME, into OUT_DIR: NAME.json and NAME.ubj (the JSON and UBJSON
 model), NAME.csv (test rows; empty = missing; categorical columns as their integer codes)
 and NAME.raw.csv (XGBoost's margins, one column per score).
 
@@ -26,6 +26,7 @@ def frame(rng, n):
 
 def write(out, name, booster, test, scores):
     booster.save_model(os.path.join(out, name + ".json"))
+    booster.save_model(os.path.join(out, name + ".ubj"))
     margins = booster.predict(xgb.DMatrix(test, enable_categorical=True), output_margin=True)
     margins = np.asarray(margins, dtype=np.float64).reshape(len(test), scores)
     codes = test.copy()
