@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "ApusFormatsTests", dependencies: ["ApusFormats", "ApusModel"], exclude: ["lightgbm_reference.py", "xgboost_reference.py", "onnx_runner.py", "onnx_foreign.py", "coreml_check.py"]),
         // GRDB directly, to tamper with a store's file the way someone holding it could.
         .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore"]),
+        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore", "ApusModel"]),
         .testTarget(
             name: "ApusServeTests",
             dependencies: [
