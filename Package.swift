@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ApusService", targets: ["ApusService"]),
         .library(name: "ApusServe", targets: ["ApusServe"]),
         .library(name: "ApusFormats", targets: ["ApusFormats"]),
+        .library(name: "ApusExplain", targets: ["ApusExplain"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
@@ -74,6 +75,9 @@ let package = Package(
         // Swift code generated from onnx's onnx-ml.proto and Core ML's tree-ensemble messages
         // (scripts/generate-protos.sh regenerates it; nothing else belongs here).
         .target(name: "FormatProtos", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // Explanations (issue #7): exact TreeSHAP so far. ApusModel only, so explanations
+        // run wherever the runtime does.
+        .target(name: "ApusExplain", dependencies: ["ApusModel"]),
         // One inline C function: a cache prefetch for the histogram loop (Swift has none).
         .target(name: "CPrefetch"),
         // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
@@ -97,6 +101,8 @@ let package = Package(
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
         // lightgbm_reference.py trains LightGBM models and writes their predictions.
         .testTarget(name: "ApusFormatsTests", dependencies: ["ApusFormats", "ApusModel"], exclude: ["lightgbm_reference.py", "xgboost_reference.py", "onnx_runner.py", "onnx_foreign.py", "coreml_check.py"]),
+        // shap_reference.py trains LightGBM and XGBoost models and writes shap's values.
+        .testTarget(name: "ApusExplainTests", dependencies: ["ApusExplain", "ApusModel", "ApusFormats"], exclude: ["shap_reference.py"]),
         // GRDB directly, to tamper with a store's file the way someone holding it could.
         .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore", "ApusModel"]),

@@ -1,0 +1,139 @@
+import ApusModel
+import Dispatch
+
+/// Exact SHAP values of tree ensembles: path-dependent TreeSHAP (Lundberg et al., 2018),
+/// which takes "the feature is unknown" to mean "follow both branches, weighted by the
+/// training rows (cover) that went each way".
+///
+/// For every row and every score (one for binary and regression, one per class for
+/// multiclass) the values are one number per feature and the bias, the score's expected
+/// value over the training data (base score plus each tree's cover-weighted mean leaf);
+/// they add up to the row's raw score (log-odds for binary). A row is routed exactly as
+/// prediction routes it: categorical splits by level set, missing values by the node's
+/// default direction, unseen levels by `unseenLeft`.
+///
+/// Covers are the training row counts where the trees recorded them (Apus's and LightGBM's
+/// trees, as LightGBM and shap use them), else hessian sums (XGBoost's `cover`). A model
+/// without covers (imported from ONNX) cannot be explained this way.
+public struct TreeSHAP: Sendable {
+    let trees: [ExplainedTree]
+    let scoresPerRow: Int
+    let featureCount: Int
+    /// Each score's expected value: the bias of every explanation.
+    public let expectedValues: [Double]
+    let maxDepth: Int
+
+    /// Prepares `ensemble` for explanation.
+    ///
+    /// - Throws: ``ExplainError`` naming a tree without covers.
+    public init(_ ensemble: TreeEnsemble) throws(ExplainError) {
+        var trees: [ExplainedTree] = []
+        trees.reserveCapacity(ensemble.trees.count)
+        for (index, tree) in ensemble.trees.enumerated() { trees.append(try ExplainedTree(tree, index: index)) }
+        self.trees = trees
+        scoresPerRow = ensemble.scoresPerRow
+        featureCount = ensemble.featureKinds.count
+        var expected = ensemble.baseScore
+        for (index, tree) in trees.enumerated() { expected[index % ensemble.scoresPerRow] += tree.expectedValue }
+        expectedValues = expected
+        maxDepth = trees.map(\.depth).max() ?? 0
+    }
+
+    /// The SHAP values of `rows` feature-matrix rows: `rows × scoresPerRow × (features + 1)`
+    /// values, row-major; in each group one value per feature (matrix-column order), then
+    /// the bias. Each group sums to the row's raw score for that score.
+    ///
+    /// Rows are split among `threads` threads (0: one per processor); every row's values
+    /// are computed alone, in tree order, so they do not depend on the thread count.
+    ///
+    /// - Throws: ``ExplainError`` if `features` does not hold `rows` whole rows.
+    public func values(features: [Double], threads: Int = 0) throws(ExplainError) -> [Double] {
+        guard featureCount > 0 ? features.count % featureCount == 0 : features.isEmpty else {
+            throw ExplainError("\(features.count) values are not whole rows of \(featureCount) features")
+        }
+        let rows = featureCount > 0 ? features.count / featureCount : 0
+        let width = featureCount + 1, group = scoresPerRow * width
+        var output = [Double](repeating: 0, count: rows * group)
+        guard rows > 0 else { return output }
+        let workers = max(1, min(threads > 0 ? threads : processorCount(), rows))
+        let chunk = (rows + workers - 1) / workers
+        features.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                let inputBase = input.baseAddress!, outputBase = out.baseAddress!
+                let share = UnsafeSendable(input: inputBase, output: outputBase)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let start = worker * chunk, end = min(rows, start + chunk)
+                    guard start < end else { return }
+                    explain(rows: start..<end, input: share.input, output: share.output)
+                }
+            }
+        }
+        return output
+    }
+
+    /// The rows' values, written into `output` (zeroed by the caller).
+    private func explain(rows: Range<Int>, input: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>) {
+        let width = featureCount + 1, group = scoresPerRow * width
+        // One path segment per depth level: (d + 1) elements at level d.
+        let capacity = (maxDepth + 2) * (maxDepth + 3) / 2
+        let path = UnsafeMutablePointer<PathElement>.allocate(capacity: capacity)
+        defer { path.deallocate() }
+        for row in rows {
+            let features = UnsafeBufferPointer(start: input + row * featureCount, count: featureCount)
+            let rowOutput = output + row * group
+            for score in 0..<scoresPerRow { rowOutput[score * width + featureCount] = expectedValues[score] }
+            for (index, tree) in trees.enumerated() {
+                guard tree.internalCount > 0 else { continue }
+                let phi = rowOutput + (index % scoresPerRow) * width
+                recurse(tree, node: 0, features: features, phi: phi, path: path, depth: 0, zero: 1, one: 1, feature: -1)
+            }
+        }
+    }
+
+    /// Algorithm 2's RECURSE: `path` holds `depth` elements; this node's segment starts after them.
+    private func recurse(
+        _ tree: ExplainedTree, node: Int, features: UnsafeBufferPointer<Double>, phi: UnsafeMutablePointer<Double>,
+        path parent: UnsafeMutablePointer<PathElement>, depth: Int, zero: Double, one: Double, feature: Int32
+    ) {
+        // This level's copy of the path, after the parent's `depth` elements.
+        let path = parent + depth
+        if depth > 0 { path.update(from: parent, count: depth) }
+        TreeSHAPPath.extend(path, depth: depth, zero: zero, one: one, feature: feature)
+        if node >= tree.internalCount {
+            let value = tree.leafValue[node - tree.internalCount]
+            guard depth > 0 else { return }
+            for i in 1...depth {
+                let element = path[i]
+                let weight = TreeSHAPPath.unwoundSum(path, depth: depth, index: i)
+                phi[Int(element.feature)] += weight * (element.one - element.zero) * value
+            }
+            return
+        }
+        let split = tree.feature[node]
+        let goesLeft = tree.tree.goesLeft(node, value: features[Int(split)])
+        let hot = Int(goesLeft ? tree.left[node] : tree.right[node])
+        let cold = Int(goesLeft ? tree.right[node] : tree.left[node])
+        let hotFraction = goesLeft ? tree.leftFraction[node] : tree.rightFraction[node]
+        let coldFraction = goesLeft ? tree.rightFraction[node] : tree.leftFraction[node]
+        var incomingZero = 1.0, incomingOne = 1.0, depth = depth
+        // A feature met before on this path: undo that element and carry its fractions.
+        var index = 1
+        while index <= depth, path[index].feature != split { index += 1 }
+        if index <= depth {
+            incomingZero = path[index].zero
+            incomingOne = path[index].one
+            TreeSHAPPath.unwind(path, depth: depth, index: index)
+            depth -= 1
+        }
+        recurse(tree, node: hot, features: features, phi: phi, path: path, depth: depth + 1,
+                zero: hotFraction * incomingZero, one: incomingOne, feature: split)
+        recurse(tree, node: cold, features: features, phi: phi, path: path, depth: depth + 1,
+                zero: coldFraction * incomingZero, one: 0, feature: split)
+    }
+}
+
+/// Pointers handed to the worker threads; each worker writes only its own rows.
+private struct UnsafeSendable: @unchecked Sendable {
+    let input: UnsafePointer<Double>
+    let output: UnsafeMutablePointer<Double>
+}
