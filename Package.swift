@@ -96,7 +96,7 @@ let package = Package(
             ]
         ),
         // Benchmarks (release builds, run by bench/*.py against the Python anchors).
-        .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusServe"], path: "bench/Sources/ApusBench"),
+        .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusServe", "ApusExplain"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
         // lightgbm_reference.py trains LightGBM models and writes their predictions.

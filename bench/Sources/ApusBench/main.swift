@@ -7,6 +7,7 @@
 //   apus-bench store [--runs N] [--metrics M] [--params P] [--dir PATH]   record runs, then list them (StoreBench.swift)
 //   apus-bench predlog [--batch N] [--batches B] [--dir PATH]   append prediction-log batches (PredictionLogBench.swift)
 //   apus-bench decode DATA.csv --target COL BODY.json ...   decode prediction bodies vs JSONSerialization (DecodeBench.swift)
+//   apus-bench shap MODEL.apus ROWS.f32 [--threads T] [--repeat R] [--out VALUES.f64]   exact TreeSHAP (ExplainBench.swift)
 //   apus-bench encode MODEL.apus DATA.csv OUT.f32   a model's float32 feature matrix (ExportBench.swift)
 //   apus-bench mapped MODEL.bin ROWS.f32 [--apus MODEL.apus] [--repeat R] [--out PRED.f32]   mapped-runtime predictions (ExportBench.swift)
 import ApusTable
@@ -61,6 +62,13 @@ if arguments.count >= 2 && arguments[1] == "store" {
 }
 if arguments.count >= 2 && arguments[1] == "predlog" {
     do { try runPredictionLogBench(arguments) } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+if arguments.count >= 2 && arguments[1] == "shap" {
+    do { try runExplainBench(arguments) } catch {
         print("error: \(error)")
         exit(1)
     }

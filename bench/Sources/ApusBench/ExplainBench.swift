@@ -1,0 +1,31 @@
+import ApusExplain
+import ApusModel
+import Foundation
+
+/// `apus-bench shap MODEL.apus ROWS.f32 [--threads T] [--repeat R] [--out VALUES.f64]`:
+/// exact TreeSHAP values of float32 rows (widened to double beforehand, untimed), the best
+/// of R runs on T threads (0: all); writes the values (float64, rows × scores × (features
+/// + 1)) to --out. Prints one JSON line: rows, seconds, rows_per_s.
+func runExplainBench(_ arguments: [String]) throws {
+    func option(_ name: String) -> String? {
+        arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    }
+    guard arguments.count >= 4 else { throw BenchError("usage: apus-bench shap MODEL.apus ROWS.f32 [--threads T] [--repeat R] [--out VALUES.f64]") }
+    let model = try ModelFile.read(path: arguments[2])
+    let raw = try Data(contentsOf: URL(fileURLWithPath: arguments[3]))
+    let features: [Double] = raw.withUnsafeBytes { $0.bindMemory(to: Float.self).map { Double($0) } }
+    let threads = Int(option("--threads") ?? "0") ?? 0, repeats = Int(option("--repeat") ?? "3") ?? 3
+    let explainer = try TreeSHAP(model.ensemble)
+    var values: [Double] = []
+    var best = Double.infinity
+    for _ in 0..<max(1, repeats) {
+        let start = now()
+        values = try explainer.values(features: features, threads: threads)
+        best = min(best, now() - start)
+    }
+    if let out = option("--out") {
+        try values.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) }
+    }
+    let rows = features.count / max(1, model.schema.count)
+    print("{\"rows\":\(rows),\"seconds\":\(best),\"rows_per_s\":\(Double(rows) / best)}")
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Exact TreeSHAP: Apus against shap's TreeExplainer on the same LightGBM model, same rows,
+same run.
+
+    python3 bench/explain_bench.py [--configs higgs-100x31,higgs-500x255] [--rows 20000]
+        [--threads 2] [--repeat 3] [--json OUT] [--no-build] [--shared ../shared]
+
+Per configuration: LightGBM trains on higgs (200,000 rows, seed 1; rounds × leaves as named,
+learning rate 0.1, 2 threads) and `apus import --format lightgbm` reads the model. The first
+--rows rows of the test file (seed 2) are encoded once (`apus-bench encode`) as float32, and
+both sides explain exactly those rows:
+
+  shap   shap.TreeExplainer(booster).shap_values(rows) on the float32 matrix (for a LightGBM
+         booster shap computes the values with LightGBM's own TreeSHAP, on every core)
+  apus   `apus-bench shap MODEL ROWS --threads T`: ApusExplain.TreeSHAP.values
+
+Each is the best of --repeat runs. The values are compared: the largest difference relative
+to max(1, |value|) over every value of every row, bias included.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchmachine import ROOT, git_commit, quiet_check  # noqa: E402
+
+CONFIGS = {"higgs-100x31": (100, 31), "higgs-500x255": (500, 255)}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(command):
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def dataset(rows, seed, shared):
+    data = os.path.join(ROOT, "bench", "data")
+    os.makedirs(data, exist_ok=True)
+    name = f"{rows // 1000}k" if rows % 1000 == 0 else str(rows)
+    path = os.path.join(data, f"higgs-{name}" + ("" if seed == 1 else f"-seed{seed}") + ".csv")
+    if not os.path.exists(path):
+        subprocess.run([sys.executable, os.path.join(shared, "bench", "datasets.py"), "higgs", "--rows", str(rows),
+                        "--seed", str(seed), "--out", path + ".tmp"], check=True)
+        os.replace(path + ".tmp", path)
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json")
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    args = parser.parse_args()
+    import lightgbm as lgb
+    import pandas as pd
+    import shap
+    if not args.no_build:
+        for product in ("apus", "apus-bench"):
+            subprocess.run(["swift", "build", "-c", "release", "--product", product], check=True, cwd=ROOT)
+    apus = os.path.join(ROOT, ".build", "release", "apus")
+    bench = os.path.join(ROOT, ".build", "release", "apus-bench")
+    train_path, test_path = dataset(200_000, 1, args.shared), dataset(100_000, 2, args.shared)
+    train = pd.read_csv(train_path)
+    label = train.pop("label")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="apus-explain-bench-") as work:
+        test_rows = os.path.join(work, "test.csv")
+        pd.read_csv(test_path).head(args.rows).to_csv(test_rows, index=False)
+        for name in args.configs.split(","):
+            rounds, leaves = CONFIGS[name]
+            log(f"{name}: LightGBM trains {rounds} rounds of {leaves} leaves")
+            booster = lgb.train({"objective": "binary", "num_leaves": leaves, "learning_rate": 0.1, "max_bin": 255,
+                                 "min_data_in_leaf": 20, "num_threads": 2, "seed": 0, "verbose": -1},
+                                lgb.Dataset(train, label), num_boost_round=rounds)
+            text, model = os.path.join(work, f"{name}.txt"), os.path.join(work, f"{name}.apus")
+            booster.save_model(text)
+            run([apus, "import", text, "--format", "lightgbm", "--out", model])
+            rows_path = os.path.join(work, f"{name}.f32")
+            shape = json.loads(run([bench, "encode", model, test_rows, rows_path]))
+            matrix = np.fromfile(rows_path, dtype=np.float32).reshape(shape["rows"], shape["features"])
+            quiet = quiet_check()
+            explainer = shap.TreeExplainer(booster)
+            best, values = float("inf"), None
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                values = explainer.shap_values(matrix)
+                best = min(best, time.perf_counter() - start)
+            shap_values = np.concatenate([np.asarray(values, dtype=np.float64),
+                                          np.full((len(matrix), 1), float(np.atleast_1d(explainer.expected_value)[0]))], axis=1)
+            out = os.path.join(work, f"{name}.values.f64")
+            apus_run = json.loads(run([bench, "shap", model, rows_path, "--threads", str(args.threads),
+                                       "--repeat", str(args.repeat), "--out", out]))
+            apus_values = np.fromfile(out, dtype=np.float64).reshape(shap_values.shape)
+            difference = float(np.max(np.abs(apus_values - shap_values) / np.maximum(1, np.abs(shap_values))))
+            results.append({"config": name, "rows": shape["rows"], "shap_s": best, "apus_s": apus_run["seconds"],
+                            "speedup": best / apus_run["seconds"], "max_relative_difference": difference,
+                            "machine_busy_before": quiet, "shap_version": shap.__version__, "lightgbm_version": lgb.__version__})
+            log(json.dumps(results[-1]))
+    print(f"commit {git_commit()}, {args.threads} threads for Apus (shap/LightGBM use every core)\n")
+    print("| model | rows | shap rows/s | Apus rows/s | Apus / shap | largest difference |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r['config']} | {r['rows']:,} | {r['rows'] / r['shap_s']:,.0f} | {r['rows'] / r['apus_s']:,.0f} | "
+              f"{r['speedup']:.2f}× | {r['max_relative_difference']:.1e} |")
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump({"commit": git_commit(), "results": results}, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()
