@@ -28,7 +28,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchmachine import ROOT, git_commit, quiet_check  # noqa: E402
+from benchmachine import ROOT, dataset, git_commit, quiet_check  # noqa: E402
 
 CONFIGS = {"higgs-100x31": (100, 31), "higgs-500x255": (500, 255)}
 
@@ -42,18 +42,6 @@ def run(command):
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
-
-
-def dataset(rows, seed, shared):
-    data = os.path.join(ROOT, "bench", "data")
-    os.makedirs(data, exist_ok=True)
-    name = f"{rows // 1000}k" if rows % 1000 == 0 else str(rows)
-    path = os.path.join(data, f"higgs-{name}" + ("" if seed == 1 else f"-seed{seed}") + ".csv")
-    if not os.path.exists(path):
-        subprocess.run([sys.executable, os.path.join(shared, "bench", "datasets.py"), "higgs", "--rows", str(rows),
-                        "--seed", str(seed), "--out", path + ".tmp"], check=True)
-        os.replace(path + ".tmp", path)
-    return path
 
 
 def main():
@@ -74,7 +62,7 @@ def main():
             subprocess.run(["swift", "build", "-c", "release", "--product", product], check=True, cwd=ROOT)
     apus = os.path.join(ROOT, ".build", "release", "apus")
     bench = os.path.join(ROOT, ".build", "release", "apus-bench")
-    train_path, test_path = dataset(200_000, 1, args.shared), dataset(100_000, 2, args.shared)
+    train_path, test_path = dataset("higgs", 200_000, 1, args.shared), dataset("higgs", 100_000, 2, args.shared)
     train = pd.read_csv(train_path)
     label = train.pop("label")
     results = []

@@ -36,9 +36,8 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchmachine import ROOT, fmt, git_commit, quiet_check  # noqa: E402
+from benchmachine import ROOT, dataset, fmt, git_commit, quiet_check  # noqa: E402
 
-DATA = os.path.join(ROOT, "bench", "data")
 TARGETS = {"higgs": "label", "credit": "default"}
 DROP = {"credit": ["application_date"]}
 
@@ -79,18 +78,6 @@ def run(command, **kwargs):
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
-
-
-def dataset(generator, rows, seed, shared):
-    os.makedirs(DATA, exist_ok=True)
-    name = f"{rows // 1000}k" if rows % 1000 == 0 else str(rows)
-    path = os.path.join(DATA, f"{generator}-{name}" + ("" if seed == 1 else f"-seed{seed}") + ".csv")
-    if not os.path.exists(path):
-        log(f"generating {os.path.relpath(path, ROOT)}")
-        subprocess.run([sys.executable, os.path.join(shared, "bench", "datasets.py"), generator, "--rows", str(rows),
-                        "--seed", str(seed), "--out", path + ".tmp"], check=True)
-        os.replace(path + ".tmp", path)
-    return path
 
 
 def frames(paths, target, drop):
