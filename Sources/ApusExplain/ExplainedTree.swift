@@ -4,15 +4,13 @@ import ApusModel
 /// internal nodes), each internal node with both children and the fraction of the training
 /// cover that went to each.
 struct ExplainedTree: Sendable {
-    /// Internal node `i` splits `feature[i]`; `left[i]`/`right[i]` index `nodes` (internal
-    /// nodes first, then leaf `l` at `internalCount + l`).
-    let feature: [Int32]
+    /// Internal node `i`'s children, as slots: internal nodes first, then leaf `l` at
+    /// `internalCount + l` (the split features and leaf values are the tree's own).
     let left: [Int32]
     let right: [Int32]
     /// cover(child) / cover(node) for each internal node's children.
     let leftFraction: [Double]
     let rightFraction: [Double]
-    let leafValue: [Double]
     let internalCount: Int
     /// The cover-weighted mean of the leaves (the tree's expected value).
     let expectedValue: Double
@@ -31,8 +29,6 @@ struct ExplainedTree: Sendable {
         let useCounts = tree.leafRowCount.contains { $0 > 0 }
         let leafCover = useCounts ? tree.leafRowCount.map(Double.init) : tree.leafHessian
         let nodeCover = useCounts ? tree.nodeRowCount.map(Double.init) : tree.nodeHessian
-        leafValue = tree.leafValue
-        feature = tree.splitFeature
         let slot = { (child: Int32) -> Int32 in child >= 0 ? child : Int32(internalCount) + ~child }
         left = tree.leftChild.map(slot)
         right = tree.rightChild.map(slot)

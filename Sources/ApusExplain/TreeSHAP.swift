@@ -100,7 +100,7 @@ public struct TreeSHAP: Sendable {
         if depth > 0 { path.update(from: parent, count: depth) }
         TreeSHAPPath.extend(path, depth: depth, zero: zero, one: one, feature: feature)
         if node >= tree.internalCount {
-            let value = tree.leafValue[node - tree.internalCount]
+            let value = tree.tree.leafValue[node - tree.internalCount]
             guard depth > 0 else { return }
             for i in 1...depth {
                 let element = path[i]
@@ -109,7 +109,7 @@ public struct TreeSHAP: Sendable {
             }
             return
         }
-        let split = tree.feature[node]
+        let split = tree.tree.splitFeature[node]
         let goesLeft = tree.tree.goesLeft(node, value: features[Int(split)])
         let hot = Int(goesLeft ? tree.left[node] : tree.right[node])
         let cold = Int(goesLeft ? tree.right[node] : tree.left[node])

@@ -102,10 +102,11 @@ public enum ModelExports {
             leavesMerged = result.report.leavesMerged
         }
         let final = try ModelQuantization.quantize(pruned, mode: request.quantization)
+        let written = try files(of: final, request: request, baseName: baseName)
+        // The size before compression; the same export when nothing was compressed.
         var plain = request
         plain.quantization = .none
-        let plainSize = try files(of: model, request: plain, baseName: baseName).size
-        let written = try files(of: final, request: request, baseName: baseName)
+        let plainSize = pruning || request.quantization != .none ? try files(of: model, request: plain, baseName: baseName).size : written.size
 
         var report = Report(
             format: request.format, sizeBefore: plainSize, sizeAfter: written.size, roundsBefore: model.ensemble.rounds,
