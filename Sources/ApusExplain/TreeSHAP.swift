@@ -15,6 +15,11 @@ import Dispatch
 /// Covers are the training row counts where the trees recorded them (Apus's and LightGBM's
 /// trees, as LightGBM and shap use them), else hessian sums (XGBoost's `cover`). A model
 /// without covers (imported from ONNX) cannot be explained this way.
+///
+/// The values are Lundberg et al.'s, computed leaf by leaf (``LeafPathTree``: each leaf's
+/// share needs only which of its path's features the row agrees with) with Fast TreeSHAP
+/// v2's tables for leaves with short paths (``TreeSHAPOptions``); the recursion of the
+/// paper remains for paths of more than 64 distinct features and as an option.
 public struct TreeSHAP: Sendable {
     let trees: [ExplainedTree]
     let scoresPerRow: Int
@@ -22,11 +27,20 @@ public struct TreeSHAP: Sendable {
     /// Each score's expected value: the bias of every explanation.
     public let expectedValues: [Double]
     let maxDepth: Int
+    /// The trees explained leaf by leaf (all but those with a path of more than 64 distinct
+    /// features), and the indices of the rest, explained by Lundberg et al.'s recursion.
+    let forest: LeafPathForest
+    let recursiveTrees: [Int]
 
-    /// Prepares `ensemble` for explanation.
+    /// The options the explainer was made with.
+    public let options: TreeSHAPOptions
+
+    /// Prepares `ensemble` for explanation (with the default options, the tables of
+    /// ``TreeSHAPOptions`` are made here).
     ///
-    /// - Throws: ``ExplainError`` naming a tree without covers.
-    public init(_ ensemble: TreeEnsemble) throws(ExplainError) {
+    /// - Throws: ``ExplainError`` naming a tree without covers, or an option out of range.
+    public init(_ ensemble: TreeEnsemble, options: TreeSHAPOptions = TreeSHAPOptions()) throws(ExplainError) {
+        self.options = try options.validated()
         var trees: [ExplainedTree] = []
         trees.reserveCapacity(ensemble.trees.count)
         for (index, tree) in ensemble.trees.enumerated() { trees.append(try ExplainedTree(tree, index: index)) }
@@ -37,6 +51,12 @@ public struct TreeSHAP: Sendable {
         for (index, tree) in trees.enumerated() { expected[index % ensemble.scoresPerRow] += tree.expectedValue }
         expectedValues = expected
         maxDepth = trees.map(\.depth).max() ?? 0
+        var paths: [(index: Int, tree: LeafPathTree)] = [], recursive: [Int] = []
+        for (index, tree) in trees.enumerated() where tree.internalCount > 0 {
+            if !options.recursive, let path = LeafPathTree(tree) { paths.append((index, path)) } else { recursive.append(index) }
+        }
+        forest = LeafPathForest(paths, options: options)
+        recursiveTrees = recursive
     }
 
     /// The SHAP values of `rows` feature-matrix rows: `rows × scoresPerRow × (features + 1)`
@@ -79,13 +99,16 @@ public struct TreeSHAP: Sendable {
         let path = UnsafeMutablePointer<PathElement>.allocate(capacity: capacity)
         defer { path.deallocate() }
         for row in rows {
+            for score in 0..<scoresPerRow { output[row * group + score * width + featureCount] = expectedValues[score] }
+        }
+        forest.explain(rows: rows, input: input, featureCount: featureCount, output: output, scoresPerRow: scoresPerRow)
+        guard !recursiveTrees.isEmpty else { return }
+        for row in rows {
             let features = UnsafeBufferPointer(start: input + row * featureCount, count: featureCount)
             let rowOutput = output + row * group
-            for score in 0..<scoresPerRow { rowOutput[score * width + featureCount] = expectedValues[score] }
-            for (index, tree) in trees.enumerated() {
-                guard tree.internalCount > 0 else { continue }
+            for index in recursiveTrees {
                 let phi = rowOutput + (index % scoresPerRow) * width
-                recurse(tree, node: 0, features: features, phi: phi, path: path, depth: 0, zero: 1, one: 1, feature: -1)
+                recurse(trees[index], node: 0, features: features, phi: phi, path: path, depth: 0, zero: 1, one: 1, feature: -1)
             }
         }
     }
