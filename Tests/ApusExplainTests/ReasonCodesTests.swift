@@ -196,7 +196,7 @@ struct ReasonReferenceTests {
             (1.5e20, 3, "1.5e20"), (2.5e-7, 3, "2.5e-7"), (9.996, 3, "10"), (-0.31, 3, "-0.31"), (999.95, 4, "1000"),
             (123456, 3, "123000"), (0.125, 2, "0.13"), (1e15, 10, "1e15"), (999_999_999_999_999, 20, "999999999999999"),
             (0, 3, "0"), (-0.0, 3, "0"), (.nan, 3, "NaN"), (.infinity, 3, "infinity"), (-.infinity, 3, "-infinity"),
-            (0.000001, 3, "0.000001"), (5e-324, 3, "5e-324"), (1.0 / 3, 3, "0.333"), (2.0 / 3, 3, "0.667"),
+            (0.000001, 3, "0.000001"), (Double.leastNonzeroMagnitude, 3, "5e-324"), (1.0 / 3, 3, "0.333"), (2.0 / 3, 3, "0.667"),
         ]
         for (value, digits, text) in cases {
             #expect(CompactNumber.format(value, significantDigits: digits) == text, "\(value) to \(digits) digits")
