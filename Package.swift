@@ -53,7 +53,7 @@ let package = Package(
         ),
         // The services every front end calls: inspecting data, training (recorded as runs),
         // scoring, resolving model references against the store.
-        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusFormats"]),
+        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusFormats", "ApusExplain"]),
         // The HTTP server: KServe V2, MLflow scoring and Apus's own routes, metrics, adaptive
         // batching, live aliases, the prediction log. A front end over ApusService that also
         // reads ApusModel and ApusStore directly on its hot path (decision 0004).

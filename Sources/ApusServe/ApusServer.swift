@@ -52,6 +52,7 @@ public struct ApusServer: Sendable {
         if !configuration.corsOrigins.isEmpty { router.add(middleware: OriginMiddleware(origins: configuration.corsOrigins)) }
         let routes = RouteTable(router: router)
         state.addApusPredictRoutes(to: routes)
+        state.addApusExplainRoutes(to: routes)
         state.addRegistryRoutes(to: routes)
         state.addFeedbackRoutes(to: routes)
         state.addKServeRoutes(to: routes)

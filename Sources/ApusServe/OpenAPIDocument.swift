@@ -66,6 +66,13 @@ enum OpenAPIDocument {
                                 ok: okJSON("Predictions", ref("PredictResponse")), errors: [400, 401, 403, 404, 413, 415, 503], secured: true)
         let predictVersion = operation("Predict with a registry version", tag: "apus", parameters: [name, version], body: predictBody,
                                        ok: okJSON("Predictions", ref("PredictResponse")), errors: [400, 401, 403, 404, 413, 415, 503], secured: true)
+        let explainBody: [String: Any] = ["required": true, "content": jsonContent(ref("ExplainRequest"))]
+        let explain = operation("Explain predictions: exact SHAP values and reason codes", tag: "apus", parameters: [reference],
+                                body: explainBody, ok: okJSON("Explanations", ref("ExplainResponse")),
+                                errors: [400, 401, 403, 404, 413, 415, 503], secured: true)
+        let explainVersion = operation("Explain a registry version's predictions", tag: "apus", parameters: [name, version],
+                                       body: explainBody, ok: okJSON("Explanations", ref("ExplainResponse")),
+                                       errors: [400, 401, 403, 404, 413, 415, 503], secured: true)
         let inferBody: [String: Any] = ["required": true, "content": jsonContent(ref("InferenceRequest"))]
         let infer = operation("Open Inference Protocol (KServe V2) inference", tag: "kserve-v2", parameters: [name], body: inferBody,
                               ok: okJSON("Output tensors", ref("InferenceResponse")), errors: [400, 401, 403, 404, 413, 415, 503], secured: true)
@@ -92,6 +99,8 @@ enum OpenAPIDocument {
         return [
             "/v1/models/{name}/predict": ["post": predict],
             "/v1/models/{name}/versions/{version}/predict": ["post": predictVersion],
+            "/v1/models/{name}/explain": ["post": explain],
+            "/v1/models/{name}/versions/{version}/explain": ["post": explainVersion],
             "/v1/models": ["get": operation("Registered models, their versions and aliases, and what is being served", tag: "apus",
                                             ok: okJSON("Models", ref("ModelList")), errors: [401, 403, 503], secured: true)],
             "/v1/models/{name}/schema": ["get": operation("The model's input as JSON Schema", tag: "apus", parameters: [reference],
@@ -179,7 +188,7 @@ enum OpenAPIDocument {
                     "rows": ["type": "array", "items": ["type": "object", "additionalProperties": value]],
                     "columns": ["type": "array", "items": ["type": "string"]],
                     "data": ["type": "array", "items": ["type": "array", "items": value]],
-                    "explain": ["type": "boolean", "description": "Add per-row tree-path contributions (approximate)"],
+                    "explain": ["type": "boolean", "description": "Add per-row exact SHAP values (path-dependent TreeSHAP) as contributions"],
                 ],
             ],
             "PredictResponse": [
@@ -194,10 +203,12 @@ enum OpenAPIDocument {
                         "row": ["type": "integer"], "feature": ["type": "string"], "value": ["type": "string"]]]],
                     "ignored_fields": ["type": "array", "items": ["type": "string"],
                                        "description": "Fields the model does not read, skipped (--unknown-fields ignore)"],
-                    "explanation": ["type": "object"],
-                    "contributions": ["type": "array"],
+                    "explanation": ["type": "object", "description": "How contributions were computed: method tree_shap (exact)"],
+                    "contributions": ["type": "array", "description": "Per row (per class for multiclass) one SHAP value per feature, then the bias"],
                 ],
             ],
+            "ExplainRequest": explainRequest,
+            "ExplainResponse": explainResponse,
             "InferenceRequest": [
                 "type": "object", "required": ["inputs"],
                 "properties": [
@@ -254,6 +265,61 @@ enum OpenAPIDocument {
                     "previous_version": ["type": "integer"], "action": ["type": "string"], "actor": ["type": "string"],
                     "reason": ["type": "string"], "time": ["type": "string"],
                 ],
+            ],
+        ]
+    }
+
+    private static var explainRequest: [String: Any] {
+        let value: [String: Any] = ["type": ["number", "string", "boolean", "null"]]
+        return [
+            "type": "object", "additionalProperties": false,
+            "description": "The predict body (rows, or columns + data) and how to explain",
+            "properties": [
+                "rows": ["type": "array", "items": ["type": "object", "additionalProperties": value]],
+                "columns": ["type": "array", "items": ["type": "string"]],
+                "data": ["type": "array", "items": ["type": "array", "items": value]],
+                "explain": ["type": "boolean", "description": "Accepted and ignored (the route always explains)"],
+                "top_k": ["type": "integer", "minimum": 1, "default": 4, "description": "The most reason codes per row"],
+                "adverse": ["type": "string", "description": "The adverse outcome: higher or lower (binary, regression) or a class label; default: higher, or each row's most probable class for multiclass"],
+                "reference": ["type": "string", "enum": ["average"], "default": "average",
+                              "description": "What the values are relative to: average = path-dependent TreeSHAP, the training mean"],
+                "min_effect": ["type": "number", "minimum": 0, "default": 0, "description": "The smallest adverse effect that makes a reason"],
+            ],
+        ]
+    }
+
+    private static var explainResponse: [String: Any] {
+        let perScore: [String: Any] = ["type": ["number", "array"], "description": "A number, or one per class for multiclass"]
+        let reason: [String: Any] = [
+            "type": "object", "required": ["rank", "feature", "value", "value_kind", "effect", "text"],
+            "properties": [
+                "rank": ["type": "integer", "minimum": 1], "feature": ["type": "string"], "value": ["type": "string"],
+                "value_kind": ["type": "string", "enum": ["number", "level", "unseen_level", "missing"]],
+                "effect": ["type": "number", "description": "The feature's SHAP value for the adverse score"],
+                "text": ["type": "string", "description": "num_late_payments = 4 raised the risk by 0.31 log-odds"],
+            ],
+        ]
+        let row: [String: Any] = [
+            "type": "object", "required": ["prediction", "raw_score", "bias", "shap", "sum_check", "adverse", "reasons"],
+            "properties": [
+                "prediction": perScore, "label": ["type": "string"], "raw_score": perScore, "bias": perScore,
+                "shap": ["type": "object", "additionalProperties": perScore, "description": "Exact SHAP values by feature name"],
+                "sum_check": ["type": "object", "properties": ["max_gap": ["type": "number"], "ok": ["type": "boolean"]],
+                              "description": "bias + the SHAP values against the raw score"],
+                "adverse": ["type": "string", "description": "The outcome the reasons explain"],
+                "reasons": ["type": "array", "items": reason],
+            ],
+        ]
+        return [
+            "type": "object", "required": ["request_id", "model", "version", "reference", "task", "explanation", "rows"],
+            "properties": [
+                "request_id": ["type": "string"], "model": ["type": "string"], "version": ["type": "integer"],
+                "reference": ["type": "string"], "task": ["type": "string", "enum": ["binary", "multiclass", "regression"]],
+                "classes": ["type": "array", "items": ["type": "string"]],
+                "explanation": ["type": "object", "description": "method, exact, reference, output (the values' unit), adverse, top_k, min_effect"],
+                "unseen_levels": ["type": "array", "items": ["type": "object"]],
+                "ignored_fields": ["type": "array", "items": ["type": "string"]],
+                "rows": ["type": "array", "items": row],
             ],
         ]
     }

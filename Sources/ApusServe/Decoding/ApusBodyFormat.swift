@@ -1,9 +1,12 @@
 /// Apus's own body: `{"rows": [{feature: value}, ...]}` or
-/// `{"columns": [name, ...], "data": [[value, ...], ...]}`, plus `"explain"?: bool`.
+/// `{"columns": [name, ...], "data": [[value, ...], ...]}`, plus `"explain"?: bool`, and on
+/// the explain route the ``ExplainMembers``.
 extension JSONBodyDecoding {
     static let apusShape = "{\"rows\": [{feature: value, ...}, ...]} or {\"columns\": [name, ...], \"data\": [[value, ...], ...]}"
 
-    /// Decodes an Apus body; returns whether it asked for explanations.
+    /// Decodes an Apus body; returns whether it asked for explanations. The explain route's
+    /// members are read into ``explainMembers`` when it is set (the explain route), else
+    /// they are unknown.
     mutating func decodeApusBody() throws(RequestProblem) -> Bool {
         switch reader.peekKind() {
         case .object: break
@@ -40,10 +43,11 @@ extension JSONBodyDecoding {
                 let literal = try reader.readLiteral()
                 guard literal == .true || literal == .false else { throw problem }
                 explain = literal == .true
+            case "top_k", "adverse", "reference", "min_effect":
+                guard let members = explainMembers else { throw unknownMember(name) }
+                explainMembers = try readExplainMember(name, into: members)
             default:
-                throw DecodeProblem.invalid(
-                    "the body has an unknown member `\(name)`; it takes \(Self.apusShape), and optionally \"explain\": true",
-                    pointer: "/\(JSONPointer.escape(name))", field: name)
+                throw unknownMember(name)
             }
         }
         try reader.expectEnd()
@@ -65,6 +69,13 @@ extension JSONBodyDecoding {
             throw DecodeProblem.noRows("`\(member)` is empty", pointer: "/\(member)", field: member)
         }
         return explain
+    }
+
+    /// A member the body does not take (the explain route's members are known only there).
+    private func unknownMember(_ name: String) -> RequestProblem {
+        let optional = explainMembers == nil ? "\"explain\": true" : "\"top_k\", \"adverse\", \"reference\" and \"min_effect\""
+        return DecodeProblem.invalid("the body has an unknown member `\(name)`; it takes \(Self.apusShape), and optionally \(optional)",
+                                     pointer: "/\(JSONPointer.escape(name))", field: name)
     }
 
     private static var rowsAndData: RequestProblem {

@@ -23,6 +23,9 @@ struct JSONBodyDecoding {
     /// suggestions. Kept across records, so that a field ignored in every row costs no
     /// allocation per row; cleared by the first such key of each record.
     var recordUnknown: [String] = []
+    /// The explain route's members (`top_k`, `adverse`, ...): nil on the other routes,
+    /// which refuse them as unknown.
+    var explainMembers: ExplainMembers?
 
     /// Starts decoding `body`; an empty body is malformed. `ignoresUnknown` skips fields
     /// the model does not read instead of refusing them.

@@ -1,5 +1,8 @@
+import ApusExplain
 import ApusModel
+import ApusService
 import ApusStore
+import Synchronization
 
 /// One registered model version, loaded and ready to answer requests.
 ///
@@ -18,6 +21,9 @@ public final class ServedModel: Sendable {
     let decoder: PredictionBodyDecoder
     /// Gathers concurrent small requests into one prediction pass (nil: batching off).
     let batcher: AdaptiveBatcher?
+    /// The model prepared for TreeSHAP, made by the first explanation and kept (or why it
+    /// cannot be).
+    private let preparedExplainer = Mutex<Result<ModelExplainer, ExplainError>?>(nil)
 
     init(version: ModelVersion, model: Model, maxRows: Int, unknownFields: UnknownFieldPolicy, batching: BatchingPolicy?,
          metrics: ServerMetrics) {
@@ -31,6 +37,16 @@ public final class ServedModel: Sendable {
 
     /// `NAME/VERSION`.
     public var reference: String { "\(name)/\(version)" }
+
+    /// The model's explainer, prepared on first use and reused by every later request.
+    func explainer() -> Result<ModelExplainer, ExplainError> {
+        preparedExplainer.withLock { prepared in
+            if let prepared { return prepared }
+            let made = Result { () throws(ExplainError) -> ModelExplainer in try ModelExplainer(model: model) }
+            prepared = made
+            return made
+        }
+    }
 
     /// Raw scores (`rows × scoresPerRow`) of decoded rows: through the batcher when it is
     /// on and the request is small, else directly on this task.

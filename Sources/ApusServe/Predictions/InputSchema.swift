@@ -11,7 +11,7 @@ enum InputSchema {
         json.member("title", "Input of \(served.reference)")
         json.member("type", "object")
         json.raw(",\"required\":[\"rows\"],\"additionalProperties\":false,\"properties\":{")
-        json.raw("\"explain\":{\"type\":\"boolean\",\"description\":\"Add per-row feature contributions (tree-path, approximate).\"},")
+        json.raw("\"explain\":{\"type\":\"boolean\",\"description\":\"Add per-row exact SHAP values (path-dependent TreeSHAP): one per feature and the bias, summing to the raw score.\"},")
         json.raw("\"rows\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":")
         json.integer(maxRows)
         json.raw(",\"items\":{\"type\":\"object\",\"additionalProperties\":false,\"required\":")

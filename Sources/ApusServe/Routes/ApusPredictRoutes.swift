@@ -1,9 +1,11 @@
+import ApusExplain
 import ApusModel
 import Hummingbird
 
 /// Apus's own inference route: `POST /v1/models/{name}/predict` (and
 /// `/v1/models/{name}/versions/{version}/predict`) with `{"rows": [{...}]}` or
-/// `{"columns": [...], "data": [[...]]}`, and `"explain": true` for per-row contributions.
+/// `{"columns": [...], "data": [[...]]}`, and `"explain": true` for per-row exact SHAP
+/// values (the explain route adds reason codes).
 extension ServingState {
     func addApusPredictRoutes(to routes: RouteTable) {
         routes.post("/v1/models/{name}/predict") { request, context in
@@ -44,41 +46,36 @@ extension ServingState {
             json.raw(",\"classes\":")
             json.strings(model.classes)
         }
-        if !inference.rows.unseen.isEmpty {
-            json.raw(",\"unseen_levels\":[")
-            for (index, unseen) in inference.rows.unseen.enumerated() {
-                if index > 0 { json.byte(UInt8(ascii: ",")) }
-                json.byte(UInt8(ascii: "{"))
-                json.member("row", unseen.row, first: true)
-                json.member("feature", model.schema.features[unseen.feature].name)
-                json.member("value", unseen.value)
-                json.byte(UInt8(ascii: "}"))
-            }
-            json.byte(UInt8(ascii: "]"))
-        }
-        if !inference.rows.ignoredFields.isEmpty {
-            json.raw(",\"ignored_fields\":")
-            json.strings(inference.rows.ignoredFields)
-        }
+        ExplanationJSON.writeRowNotes(inference.rows, model: model, into: &json)
         if inference.rows.explain { writeContributions(inference, into: &json) }
         json.byte(UInt8(ascii: "}"))
         return json
     }
 
     /// `"contributions"`: per row (and per class for multiclass) one number per feature and
-    /// the bias last, summing to the raw score (log-odds for binary); tree-path
-    /// contributions, labelled approximate until exact SHAP values arrive.
+    /// the bias last, summing to the raw score (log-odds for binary): exact SHAP values
+    /// (path-dependent TreeSHAP, the model's explainer prepared once and kept). A model
+    /// TreeSHAP cannot explain (no training covers: imported from ONNX) gets tree-path
+    /// contributions instead, labelled approximate, with the reason.
     private func writeContributions(_ inference: Inference, into json: inout JSONWriter) {
         let model = inference.served.model, rows = inference.rows.rows
-        let contributions = inference.rows.features.withUnsafeBufferPointer {
-            model.ensemble.pathContributions(features: $0, rows: rows)
+        let contributions: [Double]
+        let exact: Bool
+        var note: String?
+        do {
+            contributions = try inference.served.explainer().get().treeSHAP.values(features: inference.rows.features, threads: 1)
+            exact = true
+        } catch {
+            contributions = inference.rows.features.withUnsafeBufferPointer { model.ensemble.pathContributions(features: $0, rows: rows) }
+            exact = false
+            note = "exact SHAP values are not available: \(error)"
         }
         let width = model.schema.count + 1, k = model.ensemble.scoresPerRow
         json.raw(",\"explanation\":{")
-        json.member("method", "tree_path", first: true)
-        json.raw(",\"approximate\":true")
-        json.member("output", model.task == .binary ? "log-odds" : model.task == .multiclass ? "raw score per class (softmax input)"
-            : model.ensemble.link == .exp ? "log of the predicted rate" : "prediction")
+        json.member("method", exact ? "tree_shap" : "tree_path", first: true)
+        json.raw(exact ? ",\"approximate\":false" : ",\"approximate\":true")
+        if let note { json.member("note", note) }
+        json.member("output", ExplanationJSON.output(of: model))
         json.raw(",\"names\":")
         json.strings(model.schema.features.map(\.name) + ["(bias)"])
         json.raw("},\"contributions\":[")

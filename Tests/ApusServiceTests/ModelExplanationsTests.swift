@@ -1,0 +1,93 @@
+import ApusExplain
+import ApusModel
+import ApusService
+import Foundation
+import Testing
+
+/// `ModelExplainer`: SHAP values, predictions and reason codes of a hand-built model.
+@Suite struct ModelExplanationsTests {
+    static let schema = try! FeatureSchema(features: [
+        Feature(name: "late", kind: .numeric), Feature(name: "city", kind: .categorical, levels: ["Paris", "Lyon"]),
+    ])
+
+    /// A stump on `feature` (left ≤ 0.5 or level 0; covers 3 and 1) with leaves `left`, `right`.
+    static func stump(feature: Int, left: Double, right: Double) -> Tree {
+        var tree = Tree()
+        let root = feature == 1
+            ? tree.appendCategoricalNode(feature: 1, leftCodes: [0], defaultLeft: true, unseenLeft: false, gain: 1, hessian: 4, count: 4)
+            : tree.appendNumericNode(feature: 0, threshold: 0.5, defaultLeft: true, gain: 1, hessian: 4, count: 4)
+        tree.leftChild[root] = tree.appendLeaf(value: left, hessian: 3, count: 3)
+        tree.rightChild[root] = tree.appendLeaf(value: right, hessian: 1, count: 1)
+        return tree
+    }
+
+    static func model(task: ModelTask, trees: [Tree], classes: [String]) throws -> Model {
+        let k = task == .multiclass ? classes.count : 1
+        let link: OutputLink = task == .multiclass ? .softmax : task == .binary ? .sigmoid : .identity
+        let ensemble = try TreeEnsemble(trees: trees, scoresPerRow: k, baseScore: Array(repeating: 0, count: k), link: link,
+                                        featureKinds: schema.features.map(\.kind))
+        return Model(task: task, objective: task.rawValue, target: "y", classes: classes, schema: schema, ensemble: ensemble,
+                     parameters: [:], training: TrainingSummary(rows: 4, roundsTrained: 1, bestRound: 1, apusVersion: "test"))
+    }
+
+    /// late: E = (3·−1 + 3)/4 = 0, so φ_late = 3 for late = 2 and −1 for late = 0; city the same.
+    @Test func binaryValuesPredictionsAndReasons() throws {
+        let model = try Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3),
+                                                          Self.stump(feature: 1, left: -1, right: 3)], classes: ["no", "yes"])
+        let explainer = try ModelExplainer(model: model)
+        let features: [Double] = [2, 0, 0, 1]
+        let explanation = try explainer.explain(features: features, options: ExplanationOptions(threads: 1))
+        #expect(explanation.values == [3, -1, 0, -1, 3, 0])
+        #expect(explanation.rawScores == [2, 2])
+        #expect(explanation.predictions.allSatisfy { abs($0 - 1 / (1 + exp(-2.0))) < 1e-15 })
+        #expect(explanation.bias(row: 1) == 0 && explanation.value(row: 1, feature: 1) == 3)
+        #expect(explanation.additivityGap(row: 0) == 0)
+        #expect(explanation.adverse == [.higher, .higher])
+        #expect(explanation.reasons.map { $0.map(\.text) } == [["late = 2 raised the risk by 3 log-odds"],
+                                                               ["city = Lyon raised the risk by 3 log-odds"]])
+        let lower = try explainer.explain(features: features, rawScores: [2, 2], options: ExplanationOptions(adverse: .lower))
+        #expect(lower.reasons.map { $0.map(\.text) } == [["city = Paris lowered the score by 1 log-odds"],
+                                                         ["late = 0 lowered the score by 1 log-odds"]])
+    }
+
+    @Test func multiclassExplainsEachRowsMostProbableClassByDefault() throws {
+        let trees = [Self.stump(feature: 0, left: -1, right: 3), Self.stump(feature: 1, left: 0.5, right: -1.5),
+                     Tree(leafValue: 0, hessian: 1, count: 1)]
+        let model = try Self.model(task: .multiclass, trees: trees, classes: ["a", "b", "c"])
+        let explanation = try ModelExplainer(model: model).explain(features: [2, 1, 0, 0])
+        // Row 0: scores (3, -1.5, 0) → a; row 1: (-1, 0.5, 0) → b.
+        #expect(explanation.adverse == [.classIndex(0), .classIndex(1)])
+        #expect(explanation.reasons.map { $0.map(\.text) } == [["late = 2 raised the raw score of a by 3"],
+                                                               ["city = Paris raised the raw score of b by 0.5"]])
+        #expect(explanation.additivityGap(row: 0) == 0 && explanation.additivityGap(row: 1) == 0)
+    }
+
+    @Test func referencesNotYetAvailableAndBadInputAreRefused() throws {
+        let binary = try ModelExplainer(model: Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"]))
+        let multiclass = try ModelExplainer(model: Self.model(
+            task: .multiclass, trees: [Self.stump(feature: 0, left: -1, right: 3), Tree(leafValue: 0, hessian: 1, count: 1)], classes: ["a", "b"]))
+        let row: [Double] = [2, 0]
+        let cases: [(() throws -> Any, String)] = [
+            ({ try binary.explain(features: row, options: ExplanationOptions(reference: .background([0, 0, 1, 1]))) },
+             "the `background` reference (2 background rows) needs interventional TreeSHAP, which is not available yet"),
+            ({ try binary.explain(features: row, options: ExplanationOptions(reference: .threshold(0.5, background: [0, 0, 2, 1]))) },
+             "the `threshold` reference (2 background rows) needs interventional TreeSHAP"),
+            ({ try multiclass.explain(features: row, options: ExplanationOptions(reference: .threshold(0.5, background: [0, 0]))) },
+             "a threshold reference on a multiclass model needs the adverse class"),
+            ({ try binary.explain(features: [1, 2, 3]) }, "3 values are not whole rows of 2 features"),
+            ({ try binary.explain(features: row, rawScores: [1, 2]) }, "2 raw scores given for 1 rows of 1 score"),
+            ({ try binary.explain(features: row, options: ExplanationOptions(topK: 0)) }, "must be at least 1, not 0"),
+            ({ try multiclass.explain(features: row, options: ExplanationOptions(adverse: .higher)) }, "needs the adverse class"),
+        ]
+        for (call, message) in cases {
+            do {
+                _ = try call()
+                Issue.record("accepted; expected: \(message)")
+            } catch let error as ExplainError {
+                #expect(error.description.contains(message), "\(error.description)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+}
