@@ -1,0 +1,85 @@
+import ApusModel
+import Dispatch
+
+extension TreeSHAP {
+    /// The SHAP interaction values of `rows` feature-matrix rows (Lundberg et al., 2020,
+    /// path-dependent, as shap's `shap_interaction_values` and XGBoost's `pred_interactions`
+    /// compute them): `rows × scoresPerRow × (features + 1) × (features + 1)` values,
+    /// row-major. In each score's matrix `Φ`, for features `i ≠ j`, `Φ[j][i]` is half the
+    /// change in `φ_i` between feature `j` held known and held unknown; `Φ[i][i]` is the main
+    /// effect `φ_i − Σ_{j≠i} Φ[j][i]`; `Φ[F][F]` is the bias (``expectedValues``) and the rest
+    /// of the last row and column is 0 (`F` = the feature count).
+    ///
+    /// Column `i` sums to feature `i`'s SHAP value (``values(features:threads:)``), and so
+    /// does row `i` (`Φ` is symmetric up to rounding); the whole matrix sums to the row's
+    /// raw score. Cost: per tree, one TreeSHAP pass plus two per distinct feature it splits on.
+    ///
+    /// - Throws: ``ExplainError`` if `features` does not hold whole rows.
+    public func interactionValues(features: [Double], threads: Int = 0) throws(ExplainError) -> [Double] {
+        guard featureCount > 0 ? features.count % featureCount == 0 : features.isEmpty else {
+            throw ExplainError("\(features.count) values are not whole rows of \(featureCount) features")
+        }
+        let rows = featureCount > 0 ? features.count / featureCount : 0
+        let width = featureCount + 1
+        var output = [Double](repeating: 0, count: rows * scoresPerRow * width * width)
+        guard rows > 0 else { return output }
+        let splitFeatures = trees.map { Array(Set($0.tree.splitFeature)).sorted() }
+        let workers = max(1, min(threads > 0 ? threads : processorCount(), rows))
+        let chunk = (rows + workers - 1) / workers
+        features.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                let share = InteractionRows(input: input.baseAddress!, output: out.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let start = worker * chunk, end = min(rows, start + chunk)
+                    guard start < end else { return }
+                    interactions(rows: start..<end, splitFeatures: splitFeatures, input: share.input, output: share.output)
+                }
+            }
+        }
+        return output
+    }
+
+    /// The rows' matrices, written into `output` (zeroed by the caller).
+    private func interactions(
+        rows: Range<Int>, splitFeatures: [[Int32]], input: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>
+    ) {
+        let width = featureCount + 1, matrix = width * width
+        let scratch = ConditionedTreeSHAP.Scratch(maxDepth: maxDepth, featureCount: featureCount, scoresPerRow: scoresPerRow)
+        defer { scratch.deallocate() }
+        for row in rows {
+            let features = UnsafeBufferPointer(start: input + row * featureCount, count: featureCount)
+            let rowOutput = output + row * scoresPerRow * matrix
+            scratch.shap.update(repeating: 0, count: scoresPerRow * featureCount)
+            for (index, tree) in trees.enumerated() where tree.internalCount > 0 {
+                let score = index % scoresPerRow
+                let shap = scratch.shap + score * featureCount, values = rowOutput + score * matrix
+                let explain = ConditionedTreeSHAP(tree: tree, features: features, path: scratch.path)
+                explain.values(into: shap, condition: .none)
+                for held in splitFeatures[index] {
+                    for feature in splitFeatures[index] {
+                        scratch.known[Int(feature)] = 0
+                        scratch.unknown[Int(feature)] = 0
+                    }
+                    explain.values(into: scratch.known, condition: .known(held))
+                    explain.values(into: scratch.unknown, condition: .unknown(held))
+                    for feature in splitFeatures[index] {
+                        let value = (scratch.known[Int(feature)] - scratch.unknown[Int(feature)]) / 2
+                        values[Int(held) * width + Int(feature)] += value
+                        shap[Int(feature)] -= value
+                    }
+                }
+            }
+            for score in 0..<scoresPerRow {
+                let values = rowOutput + score * matrix
+                for feature in 0..<featureCount { values[feature * width + feature] = scratch.shap[score * featureCount + feature] }
+                values[featureCount * width + featureCount] = expectedValues[score]
+            }
+        }
+    }
+}
+
+/// The rows and the output, handed to the worker threads; each worker writes only its own rows.
+private struct InteractionRows: @unchecked Sendable {
+    let input: UnsafePointer<Double>
+    let output: UnsafeMutablePointer<Double>
+}
