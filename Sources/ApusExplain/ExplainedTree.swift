@@ -27,8 +27,8 @@ struct ExplainedTree: Sendable {
         let internalCount = tree.internalNodeCount
         self.internalCount = internalCount
         let useCounts = tree.leafRowCount.contains { $0 > 0 }
-        let leafCover = useCounts ? tree.leafRowCount.map(Double.init) : tree.leafHessian
-        let nodeCover = useCounts ? tree.nodeRowCount.map(Double.init) : tree.nodeHessian
+        let leafCover = useCounts ? tree.leafRowCount.map { Double($0) } : tree.leafHessian
+        let nodeCover = useCounts ? tree.nodeRowCount.map { Double($0) } : tree.nodeHessian
         let slot = { (child: Int32) -> Int32 in child >= 0 ? child : Int32(internalCount) + ~child }
         left = tree.leftChild.map(slot)
         right = tree.rightChild.map(slot)

@@ -156,11 +156,8 @@ public struct ModelExplainer: Sendable {
         case .threshold(let threshold, let candidates):
             background = try thresholdBackground(threshold: threshold, candidates: candidates, adverse: options.adverse)
         }
-        // MERGE(interventional TreeSHAP): the one place to replace when InterventionalTreeSHAP lands:
-        //     return try InterventionalTreeSHAP(model.ensemble, background: background)
-        //         .values(features: features, threads: options.threads)
-        let backgroundRows = model.schema.count > 0 ? background.count / model.schema.count : 0
-        throw ExplainError("the `\(options.reference.name)` reference (\(backgroundRows) background rows) needs interventional TreeSHAP, which is not available yet; use `average`")
+        return try InterventionalTreeSHAP(model.ensemble, background: background, schema: model.schema)
+            .values(features: features, threads: options.threads)
     }
 
     /// The candidate rows whose prediction is nearest `threshold`: on the probability of

@@ -62,16 +62,31 @@ import Testing
         #expect(explanation.additivityGap(row: 0) == 0 && explanation.additivityGap(row: 1) == 0)
     }
 
-    @Test func referencesNotYetAvailableAndBadInputAreRefused() throws {
+    /// Against the background rows (late 0 → −1, late 2 → 3) the bias is their mean, 1, and
+    /// late = 2 takes the rest of the score: φ_late = 3 − 1 = 2, φ_city = 0. The threshold
+    /// reference picks the candidates nearest 0.5 (both, here) and gives the same.
+    @Test func backgroundAndThresholdReferencesUseInterventionalTreeSHAP() throws {
+        let model = try Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"])
+        let explainer = try ModelExplainer(model: model)
+        let background: [Double] = [0, 0, 2, 1]
+        let againstBackground = try explainer.explain(features: [2, 0], options: ExplanationOptions(reference: .background(background)))
+        #expect(againstBackground.values == [2, 0, 1])
+        #expect(againstBackground.reasons.first?.map(\.effect) == [2])
+        let againstThreshold = try explainer.explain(features: [2, 0], options: ExplanationOptions(reference: .threshold(0.5, background: background)))
+        #expect(againstThreshold.values == [2, 0, 1])
+        #expect(againstThreshold.reference == "threshold")
+    }
+
+    @Test func badInputIsRefused() throws {
         let binary = try ModelExplainer(model: Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"]))
         let multiclass = try ModelExplainer(model: Self.model(
             task: .multiclass, trees: [Self.stump(feature: 0, left: -1, right: 3), Tree(leafValue: 0, hessian: 1, count: 1)], classes: ["a", "b"]))
         let row: [Double] = [2, 0]
         let cases: [(() throws -> Any, String)] = [
-            ({ try binary.explain(features: row, options: ExplanationOptions(reference: .background([0, 0, 1, 1]))) },
-             "the `background` reference (2 background rows) needs interventional TreeSHAP, which is not available yet"),
-            ({ try binary.explain(features: row, options: ExplanationOptions(reference: .threshold(0.5, background: [0, 0, 2, 1]))) },
-             "the `threshold` reference (2 background rows) needs interventional TreeSHAP"),
+            ({ try binary.explain(features: row, options: ExplanationOptions(reference: .background([0, 0, 1]))) },
+             "background"),
+            ({ try binary.explain(features: row, options: ExplanationOptions(reference: .background([0, 7]))) },
+             "city"),
             ({ try multiclass.explain(features: row, options: ExplanationOptions(reference: .threshold(0.5, background: [0, 0]))) },
              "a threshold reference on a multiclass model needs the adverse class"),
             ({ try binary.explain(features: [1, 2, 3]) }, "3 values are not whole rows of 2 features"),
