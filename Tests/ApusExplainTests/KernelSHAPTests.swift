@@ -19,12 +19,13 @@ struct KernelSHAPTests {
         let exact = try AgnosticFixtures.bruteForceShapley(ensemble, rows: rows, background: background)
         var worst = 0.0
         for (got, want) in zip(values, exact) { worst = max(worst, abs(got - want)) }
+        print("KernelSHAP enumerated (F = 6) vs brute-force Shapley values: largest difference \(worst)")
         #expect(values.count == exact.count)
         #expect(worst <= 1e-9, "largest difference from brute-force Shapley values: \(worst)")
     }
 
     /// 12 features: 2^12 − 2 = 4094 coalitions, more than the default budget 2·12 + 2048,
-    /// so coalitions are sampled. Measured: largest difference 0.0x of a value range of ~1.
+    /// so coalitions are sampled. Measured: largest difference 0.012 against values up to 1.30 (0.9%).
     @Test func samplingIsCloseToExactWithTwelveFeatures() throws {
         let kinds = [FeatureKind](repeating: .numeric, count: 11) + [.categorical]
         let ensemble = try AgnosticFixtures.randomEnsemble(kinds: kinds, trees: 6, depth: 4, seed: 11)
@@ -39,7 +40,7 @@ struct KernelSHAPTests {
             largest = max(largest, abs(want))
         }
         print("KernelSHAP sampled (F = 12, 2072 coalitions): largest difference \(worst), largest |value| \(largest)")
-        #expect(worst <= 0.05 * max(largest, 1e-12), "largest difference \(worst) against values up to \(largest)")
+        #expect(worst <= 0.03 * max(largest, 1e-12), "largest difference \(worst) against values up to \(largest)")
     }
 
     @Test func valuesEqualShapsKernelExplainer() throws {
@@ -53,6 +54,7 @@ struct KernelSHAPTests {
         #expect(values.count == expected.count)
         var worst = 0.0
         for (got, want) in zip(values, expected) { worst = max(worst, abs(got - want) / max(1, abs(want))) }
+        print("KernelSHAP vs shap's KernelExplainer (12 rows, 5 features): largest relative difference \(worst)")
         #expect(worst <= 1e-5, "largest relative difference from shap: \(worst)")
     }
 

@@ -120,16 +120,21 @@ struct LIMETests {
                     if (explanation.weights[feature] > 0) == (theirs[feature] > 0) { agreeingSigns += 1 }
                 }
                 // Same bins, same text (lime writes `colour=red`).
-                #expect(explanation.conditions[feature] == names[row][feature].replacingOccurrences(of: "=", with: " = ")
-                    .replacingOccurrences(of: "< = ", with: "<= "), "row \(row) feature \(feature)")
+                let text = names[row][feature]
+                let theirText = text.contains("<") || text.contains(">") ? text : text.replacingOccurrences(of: "=", with: " = ")
+                #expect(explanation.conditions[feature] == theirText, "row \(row) feature \(feature)")
             }
             worstIntercept = max(worstIntercept, abs(explanation.intercept - theirs[features]))
-            let theirTop = (0..<features).max { abs(theirs[$0]) < abs(theirs[$1]) }
-            #expect(explanation.features.first == theirTop, "row \(row): top feature \(explanation.features) vs lime's \(Array(theirs[0..<features]))")
+            // The top feature is lime's, or one lime weighs within sampling noise of its top:
+            // lime against itself with seeds 0, 1, 2 differs by up to 0.028 per weight.
+            let theirTop = (0..<features).map { abs(theirs[$0]) }.max() ?? 0
+            let ourTop = try #require(explanation.features.first)
+            #expect(abs(theirs[ourTop]) >= theirTop - 0.03, "row \(row): top feature \(ourTop) vs lime's \(Array(theirs[0..<features]))")
         }
+        // Measured: 0.021 (weights) and 0.023 (intercept), as far as lime is from itself under another seed.
         print("LIME vs lime (8 rows, 5000 samples each, different random streams): largest weight difference \(worstWeight), intercept \(worstIntercept), signs agree \(agreeingSigns)/\(signs)")
         #expect(agreeingSigns == signs)
-        #expect(worstWeight < 0.05)
+        #expect(worstWeight < 0.05 && worstIntercept < 0.05)
     }
 
     @Test func aRowsExplanationDoesNotDependOnItsBatchOrTheThreads() throws {
