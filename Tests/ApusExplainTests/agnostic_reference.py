@@ -88,7 +88,6 @@ def lime_reference(out, rng):
     for row in codes(rows):
         explanation = explainer.explain_instance(row, predict, labels=(1,), num_features=len(names))
         by_feature = dict(explanation.local_exp[1])
-        listed = dict(explanation.as_list(label=1))
         # as_list names each feature by its condition; map them back through local_exp's order.
         conditions = [name for name, _ in explanation.as_list(label=1)]
         order = [feature for feature, _ in explanation.local_exp[1]]
@@ -99,7 +98,6 @@ def lime_reference(out, rng):
                        + [explanation.intercept[1], explanation.score, float(np.squeeze(explanation.local_pred)),
                           float(predict(row[None, :])[0, 1])])
         texts.append(text)
-        del listed
     save_rows(os.path.join(out, "lime_training.csv"), train)
     save_rows(os.path.join(out, "lime.csv"), rows)
     np.savetxt(os.path.join(out, "lime.weights.csv"), np.array(weights), delimiter=",", fmt="%.17g")
