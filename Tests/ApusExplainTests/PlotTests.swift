@@ -299,6 +299,23 @@ struct PlotTests {
             == "curves holds inf at row 1, grid position 0; every value must be a finite number")
     }
 
+    @Test func degenerateInputStillDrawsAReadablePlot() throws {
+        let one = try Self.read(try BeeswarmPlot(attributions: [0], featureValues: [.nan], featureNames: ["only"]).svg())
+        #expect(one.all("circle", class: "missing").count == 1)
+        #expect(one.all("text", class: "tick").count >= 2)
+        let constant = try Self.read(try BeeswarmPlot(attributions: [1e200, -1e200, 3, 3], featureValues: [5, 5, 5, 5], featureNames: ["x", "y"]).svg())
+        #expect(constant.all("circle", class: "point").count == 4)
+        #expect(constant.texts(class: "tick").contains { $0.contains("e") })
+        let flat = try Self.read(try PartialDependencePlot(featureName: "x", grid: [1], average: [0.5], curves: [0.5, 0.5]).svg())
+        #expect(flat.all("path", class: "ice-curve").count == 2)
+        let allMissing = try Self.read(try DependencePlot(featureName: "x", featureValues: [.nan, .nan], attributions: [0.1, -0.1]).svg())
+        #expect(allMissing.all("circle", class: "missing").count == 2)
+        let tiny = try Self.read(try ImportancePlot(names: ["a"], values: [0]).svg())
+        #expect(tiny.texts(class: "value-label") == ["0"])
+        let waterfall = try Self.read(try WaterfallPlot(expectedValue: 0, attributions: [0, 0], featureLabels: ["a", "b"], maxDisplay: 1).svg())
+        #expect(waterfall.texts(class: "feature-label") == ["2 other features"])
+    }
+
     @Test func numbersAreCompact() {
         #expect(PlotNumberFormat.compact(52000) == "52,000")
         #expect(PlotNumberFormat.compact(1234) == "1230")
@@ -329,8 +346,8 @@ struct PlotTests {
         guard let directory = ProcessInfo.processInfo.environment["APUS_PLOT_REVIEW_DIR"] else { return }
         let table = try Self.table()
         let permutation = ImportancePlot(
-            names: Self.names, values: Self.importance().values.enumerated().map { $1 * 0.08 - ($0 == 23 ? 0.004 : 0) },
-            spreads: Self.importance().values.map { $0 * 0.015 + 0.001 }, maxDisplay: 12, sumsOthers: false,
+            names: Self.names, values: Self.importance().values.enumerated().map { Self.names[$0] == "savings_balance" ? -0.0015 : $1 * 0.08 },
+            spreads: Self.importance().values.map { $0 * 0.015 + 0.001 }, maxDisplay: 16, sumsOthers: false,
             valueLabel: "Permutation importance (AUC decrease)", title: "Permutation importance, 5 repeats")
         let plots: [(String, String)] = [
             ("beeswarm", try Self.beeswarm().svg()),
@@ -341,6 +358,14 @@ struct PlotTests {
             ("dependence-categorical", try Self.dependence("employment_type", colour: "housing").svg()),
             ("pdp", try Self.partialDependence("utilization").svg()),
             ("pdp-categorical", try Self.partialDependence("employment_type", rows: 100).svg()),
+            ("permutation-negative", try ImportancePlot(
+                names: ["income", "utilization", "age", "application_hour"], values: [0.04, 0.06, 0.01, -0.002], spreads: [0.005, 0.004, 0.003, 0.002],
+                valueLabel: "Permutation importance (AUC decrease)", title: "A feature whose permutation helped").svg()),
+            ("waterfall-narrow", try { () throws -> String in
+                var plot = try WaterfallPlot.waterfall(row: 4, of: table, maxDisplay: 6)
+                plot.width = 480
+                return try plot.svg()
+            }()),
         ]
         for (name, svg) in plots { try svg.write(toFile: "\(directory)/\(name).svg", atomically: true, encoding: .utf8) }
     }

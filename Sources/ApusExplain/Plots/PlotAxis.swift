@@ -33,6 +33,27 @@ enum NiceTicks {
         return factor * magnitude
     }
 
+    /// The next rounder, larger step: 1 → 2 → 5 → 10 (and 2.5 → 5) times a power of ten.
+    static func larger(_ step: Double) -> Double {
+        let magnitude = pow(10, floor(log10(step) + 1e-9))
+        let normalised = (step / magnitude * 100).rounded() / 100
+        return (normalised < 2 ? 2 : normalised < 5 ? 5 : 10) * magnitude
+    }
+
+    /// `step`, made larger until the labels of `scale`'s ticks (at `size`) do not touch.
+    static func readable(_ step: Double, scale: LinearScale, size: Double) -> Double {
+        var step = step
+        for _ in 0..<6 {
+            let values = ticks(lower: scale.lower, upper: scale.upper, step: step)
+            guard values.count > 2 else { return step }
+            let widest = values.map { PlotStyle.width(of: PlotNumberFormat.tick($0, step: step), size: size) }.max() ?? 0
+            let spacing = abs(scale(values[1]) - scale(values[0]))
+            if spacing >= widest + 12 { return step }
+            step = larger(step)
+        }
+        return step
+    }
+
     /// `lower...upper` widened to whole steps, with that step.
     static func widened(lower: Double, upper: Double, count: Int = 6) -> (lower: Double, upper: Double, step: Double) {
         var (lower, upper) = (lower, upper)
@@ -67,6 +88,7 @@ extension SVGDocument {
     /// A horizontal axis at page height `y`: line, ticks with labels, optional vertical grid
     /// lines up to `gridTop`, and the axis title centred below.
     mutating func xAxis(scale: LinearScale, step: Double, y: Double, title: String, gridTop: Double? = nil) {
+        let step = NiceTicks.readable(step, scale: scale, size: PlotStyle.tickSize)
         openGroup(class: "x-axis")
         line(min(scale.start, scale.end), y, max(scale.start, scale.end), y, stroke: PlotStyle.axis)
         for value in NiceTicks.ticks(lower: scale.lower, upper: scale.upper, step: step) {
