@@ -147,7 +147,7 @@ private struct BeeswarmLayout {
             if value.isNaN || (isCategorical && value < 0) {
                 document.circle(x: xs[row], y: y, radius: radius, fill: PlotStyle.missing, class: "point missing")
             } else if isCategorical {
-                document.circle(x: xs[row], y: y, radius: radius, fill: ColourPalette.category(Int(clamping: Int64(exactly: value.rounded()) ?? 0)), class: "point")
+                document.circle(x: xs[row], y: y, radius: radius, fill: ColourPalette.category(Int(exactly: value.rounded()) ?? 0), class: "point")
             } else {
                 document.circle(x: xs[row], y: y, radius: radius, fill: plot.colourScale.colour(at: range?.fraction(value) ?? 0.5), class: "point")
             }

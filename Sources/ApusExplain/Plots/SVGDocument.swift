@@ -1,7 +1,8 @@
 /// A standalone SVG document built element by element: every text is escaped, every number
 /// is written with at most two decimals, so the same calls give byte-identical output.
 ///
-/// The document has a `viewBox` (so it scales to any size) and no script.
+/// The document has a `viewBox` (so it scales to any size), no script and no style sheet
+/// (every colour is an attribute, so an SVG inlined into a page neither takes nor gives styles).
 struct SVGDocument {
     /// The width and height of the view box, in user units (about pixels).
     let width: Double, height: Double
@@ -20,7 +21,6 @@ struct SVGDocument {
         out += " width=\"\(SVG.number(width))\" height=\"\(SVG.number(height))\" role=\"img\""
         out += " font-family=\"system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\">\n"
         out += "<desc>\(SVG.escape(description))</desc>\n"
-        out += "<style>text{fill:#222}.tick{fill:#444}</style>\n"
         if !definitions.isEmpty { out += "<defs>\n" + definitions.joined(separator: "\n") + "\n</defs>\n" }
         out += "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(SVG.number(width))\" height=\"\(SVG.number(height))\" fill=\"#ffffff\"/>\n"
         out += body.joined(separator: "\n")
@@ -99,7 +99,7 @@ struct SVGDocument {
         var element = "<text\(SVG.classAttribute(name)) x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" font-size=\"\(SVG.number(size))\""
         if anchor != "start" { element += " text-anchor=\"\(anchor)\"" }
         if let weight { element += " font-weight=\"\(weight)\"" }
-        if let fill { element += " style=\"fill:\(fill)\"" }
+        element += " fill=\"\(fill ?? "#222222")\""
         if rotated { element += " transform=\"rotate(-90 \(SVG.number(x)) \(SVG.number(y)))\"" }
         element += ">"
         if let title { element += "<title>\(SVG.escape(title))</title>" }
