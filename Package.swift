@@ -75,7 +75,8 @@ let package = Package(
         // Swift code generated from onnx's onnx-ml.proto and Core ML's tree-ensemble messages
         // (scripts/generate-protos.sh regenerates it; nothing else belongs here).
         .target(name: "FormatProtos", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        // Explanations (issue #7): exact TreeSHAP so far. ApusModel only, so explanations
+        // Explanations (issue #7): TreeSHAP (path-dependent, interventional, interactions), KernelSHAP,
+        // LIME, importance, partial dependence, reason codes, SVG plots. ApusModel only, so explanations
         // run wherever the runtime does.
         .target(name: "ApusExplain", dependencies: ["ApusModel"]),
         // One inline C function: a cache prefetch for the histogram loop (Swift has none).
@@ -101,7 +102,7 @@ let package = Package(
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
         // lightgbm_reference.py trains LightGBM models and writes their predictions.
         .testTarget(name: "ApusFormatsTests", dependencies: ["ApusFormats", "ApusModel"], exclude: ["lightgbm_reference.py", "xgboost_reference.py", "onnx_runner.py", "onnx_foreign.py", "coreml_check.py"]),
-        // shap_reference.py trains LightGBM and XGBoost models and writes shap's values.
+        // The .py scripts train LightGBM and XGBoost models and write shap's, lime's and scikit-learn's values.
         .testTarget(name: "ApusExplainTests", dependencies: ["ApusExplain", "ApusModel", "ApusFormats", "ApusTrain", "ApusTable"], exclude: ["shap_reference.py", "shap_interventional_reference.py", "shap_interactions_reference.py", "shap_custom_trees.py", "agnostic_reference.py"]),
         // GRDB directly, to tamper with a store's file the way someone holding it could.
         .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
