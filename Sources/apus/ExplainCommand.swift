@@ -18,7 +18,8 @@ struct Explain: ParsableCommand {
         (local linear models: one weight per feature, intercept, local_prediction, prediction, r2, \
         conditions). --threshold P explains relative to the background rows whose prediction is nearest \
         P (the decision boundary). --reasons K adds K reason-code columns. --plot writes an SVG to --out \
-        instead: summary, importance, waterfall:ROW (rows numbered from 0), dependence:FEATURE, pdp:FEATURE.
+        instead: summary, importance, waterfall:ROW (rows numbered from 0), dependence:FEATURE, pdp:FEATURE. \
+        --threads sets the threads that read and explain.
         """
     )
 

@@ -17,7 +17,8 @@ struct HelpTests {
                       ["audit", "log", "--help"], ["audit", "verify", "--help"], ["audit", "keygen", "--help"],
                       ["webhooks", "--help"], ["webhooks", "add", "--help"], ["webhooks", "list", "--help"],
                       ["webhooks", "remove", "--help"], ["webhooks", "deliveries", "--help"], ["webhooks", "deliver", "--help"],
-                      ["keys", "--help"], ["keys", "create", "--help"], ["keys", "list", "--help"], ["keys", "revoke", "--help"], ["serve", "--help"], ["import", "--help"], ["export", "--help"]])
+                      ["keys", "--help"], ["keys", "create", "--help"], ["keys", "list", "--help"], ["keys", "revoke", "--help"], ["serve", "--help"], ["import", "--help"], ["export", "--help"],
+                      ["explain", "--help"], ["importance", "--help"]])
     func helpMatchesTheStoredCopy(arguments: [String]) throws {
         setenv("COLUMNS", "100", 1)
         let run = try CLIRun(arguments)
