@@ -116,11 +116,20 @@ private struct DependenceLayout {
             let position = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, start + (Double($0) + 0.5) * slot) })
             document.openGroup(class: "x-axis")
             document.line(start, bottom, end, bottom, stroke: PlotStyle.axis)
-            for (code, x) in position.sorted(by: { $0.key < $1.key }) {
-                document.line(x, bottom, x, bottom + 5, stroke: PlotStyle.axis)
+            let names = codes.map { code -> String in
                 let index = Int(exactly: code) ?? -1
-                let name = code < 0 ? "unseen" : plot.levelNames.indices.contains(index) ? plot.levelNames[index] : PlotNumberFormat.compact(code)
-                document.fittedText(name, x: x, y: bottom + 19, maxWidth: max(30, slot - 6), size: PlotStyle.tickSize, anchor: "middle", class: "level-label")
+                return code < 0 ? "unseen" : plot.levelNames.indices.contains(index) ? plot.levelNames[index] : PlotNumberFormat.compact(code)
+            }
+            // Every level gets a tick; when the labels are wider than their slots, every
+            // `every`-th level is labelled, so that no two labels touch.
+            let labelWidth = min(90, PlotStyle.widest(names, size: PlotStyle.tickSize)) + 8
+            let every = max(1, Int((labelWidth / max(1, slot)).rounded(.up)))
+            for (index, code) in codes.enumerated() {
+                let x = position[code] ?? start
+                document.line(x, bottom, x, bottom + (index % every == 0 ? 5 : 3), stroke: PlotStyle.axis)
+                guard index % every == 0 else { continue }
+                document.fittedText(names[index], x: x, y: bottom + 19, maxWidth: max(slot * Double(every), 30) - 8,
+                                    size: PlotStyle.tickSize, anchor: "middle", class: "level-label")
             }
             document.fittedText(plot.featureName, x: (start + end) / 2, y: bottom + 42, maxWidth: end - start, anchor: "middle", class: "axis-title")
             document.closeGroup()
