@@ -1,5 +1,4 @@
 import ApusModel
-import Dispatch
 
 /// Exact interventional SHAP values of tree ensembles against a background sample: the
 /// Shapley values of v(S) = mean over background rows z of f(x_S, z_rest), the raw score
@@ -78,25 +77,9 @@ public struct InterventionalTreeSHAP: Sendable {
     ///
     /// - Throws: ``ExplainError`` if `features` does not hold whole rows.
     public func values(features: [Double], threads: Int = 0) throws(ExplainError) -> [Double] {
-        guard featureCount > 0 ? features.count % featureCount == 0 : features.isEmpty else {
-            throw ExplainError("\(features.count) values are not whole rows of \(featureCount) features")
+        try explainRows(features: features, featureCount: featureCount, valuesPerRow: scoresPerRow * (featureCount + 1), threads: threads) {
+            explain(rows: $0, input: $1, output: $2)
         }
-        let rows = featureCount > 0 ? features.count / featureCount : 0
-        var output = [Double](repeating: 0, count: rows * scoresPerRow * (featureCount + 1))
-        guard rows > 0 else { return output }
-        let workers = max(1, min(threads > 0 ? threads : processorCount(), rows))
-        let chunk = (rows + workers - 1) / workers
-        features.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                let share = UnsafeRows(input: input.baseAddress!, output: out.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let start = worker * chunk, end = min(rows, start + chunk)
-                    guard start < end else { return }
-                    explain(rows: start..<end, input: share.input, output: share.output)
-                }
-            }
-        }
-        return output
     }
 
     /// The rows' values, written into `output` (zeroed by the caller).
@@ -132,10 +115,4 @@ public struct InterventionalTreeSHAP: Sendable {
             }
         }
     }
-}
-
-/// The rows and the output, handed to the worker threads; each worker writes only its own rows.
-private struct UnsafeRows: @unchecked Sendable {
-    let input: UnsafePointer<Double>
-    let output: UnsafeMutablePointer<Double>
 }

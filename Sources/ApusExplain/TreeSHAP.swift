@@ -1,5 +1,4 @@
 import ApusModel
-import Dispatch
 
 /// Exact SHAP values of tree ensembles: path-dependent TreeSHAP (Lundberg et al., 2018),
 /// which takes "the feature is unknown" to mean "follow both branches, weighted by the
@@ -68,27 +67,9 @@ public struct TreeSHAP: Sendable {
     ///
     /// - Throws: ``ExplainError`` if `features` does not hold `rows` whole rows.
     public func values(features: [Double], threads: Int = 0) throws(ExplainError) -> [Double] {
-        guard featureCount > 0 ? features.count % featureCount == 0 : features.isEmpty else {
-            throw ExplainError("\(features.count) values are not whole rows of \(featureCount) features")
+        try explainRows(features: features, featureCount: featureCount, valuesPerRow: scoresPerRow * (featureCount + 1), threads: threads) {
+            explain(rows: $0, input: $1, output: $2)
         }
-        let rows = featureCount > 0 ? features.count / featureCount : 0
-        let width = featureCount + 1, group = scoresPerRow * width
-        var output = [Double](repeating: 0, count: rows * group)
-        guard rows > 0 else { return output }
-        let workers = max(1, min(threads > 0 ? threads : processorCount(), rows))
-        let chunk = (rows + workers - 1) / workers
-        features.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                let inputBase = input.baseAddress!, outputBase = out.baseAddress!
-                let share = UnsafeSendable(input: inputBase, output: outputBase)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let start = worker * chunk, end = min(rows, start + chunk)
-                    guard start < end else { return }
-                    explain(rows: start..<end, input: share.input, output: share.output)
-                }
-            }
-        }
-        return output
     }
 
     /// The rows' values, written into `output` (zeroed by the caller).
@@ -153,10 +134,4 @@ public struct TreeSHAP: Sendable {
         recurse(tree, node: cold, features: features, phi: phi, path: path, depth: depth + 1,
                 zero: coldFraction * incomingZero, one: 0, feature: split)
     }
-}
-
-/// Pointers handed to the worker threads; each worker writes only its own rows.
-private struct UnsafeSendable: @unchecked Sendable {
-    let input: UnsafePointer<Double>
-    let output: UnsafeMutablePointer<Double>
 }

@@ -1,5 +1,4 @@
 import ApusModel
-import Dispatch
 
 extension TreeSHAP {
     /// The SHAP interaction values of `rows` feature-matrix rows (Lundberg et al., 2020,
@@ -16,27 +15,11 @@ extension TreeSHAP {
     ///
     /// - Throws: ``ExplainError`` if `features` does not hold whole rows.
     public func interactionValues(features: [Double], threads: Int = 0) throws(ExplainError) -> [Double] {
-        guard featureCount > 0 ? features.count % featureCount == 0 : features.isEmpty else {
-            throw ExplainError("\(features.count) values are not whole rows of \(featureCount) features")
-        }
-        let rows = featureCount > 0 ? features.count / featureCount : 0
         let width = featureCount + 1
-        var output = [Double](repeating: 0, count: rows * scoresPerRow * width * width)
-        guard rows > 0 else { return output }
         let splitFeatures = trees.map { Array(Set($0.tree.splitFeature)).sorted() }
-        let workers = max(1, min(threads > 0 ? threads : processorCount(), rows))
-        let chunk = (rows + workers - 1) / workers
-        features.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                let share = InteractionRows(input: input.baseAddress!, output: out.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let start = worker * chunk, end = min(rows, start + chunk)
-                    guard start < end else { return }
-                    interactions(rows: start..<end, splitFeatures: splitFeatures, input: share.input, output: share.output)
-                }
-            }
+        return try explainRows(features: features, featureCount: featureCount, valuesPerRow: scoresPerRow * width * width, threads: threads) {
+            interactions(rows: $0, splitFeatures: splitFeatures, input: $1, output: $2)
         }
-        return output
     }
 
     /// The rows' matrices, written into `output` (zeroed by the caller).
@@ -76,10 +59,4 @@ extension TreeSHAP {
             }
         }
     }
-}
-
-/// The rows and the output, handed to the worker threads; each worker writes only its own rows.
-private struct InteractionRows: @unchecked Sendable {
-    let input: UnsafePointer<Double>
-    let output: UnsafeMutablePointer<Double>
 }

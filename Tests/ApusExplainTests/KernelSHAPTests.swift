@@ -229,42 +229,14 @@ enum AgnosticFixtures {
 
 /// agnostic_reference.py's output folder (made once per test process) and its readers.
 enum AgnosticReference {
-    static let directory: Result<String, any Error> = Result {
-        let directory = NSTemporaryDirectory() + "apus-agnostic-\(UUID().uuidString)"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("agnostic_reference.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ExplainError("agnostic_reference.py failed (pip install shap lime scikit-learn lightgbm pandas): \(printed)")
-        }
-        return directory
-    }
+    static let directory: Result<String, any Error> = Result { try ShapScript.references("agnostic_reference.py") }
 
     static func model(_ path: String) throws -> Model {
         try LightGBMImport.model(text: try String(contentsOfFile: path, encoding: .utf8))
     }
 
     /// A CSV with a header of feature names, encoded by `schema` (empty = missing).
-    static func rows(_ path: String, schema: FeatureSchema) throws -> [Double] {
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        var features: [Double] = []
-        for line in lines.dropFirst() {
-            var record: [String: FeatureValue] = [:]
-            for (column, value) in zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) {
-                record[column] = value.isEmpty ? .missing : Double(value).map(FeatureValue.number) ?? .string(value)
-            }
-            features += try schema.encode(record: record)
-        }
-        return features
-    }
+    static func rows(_ path: String, schema: FeatureSchema) throws -> [Double] { try ShapScript.rows(path, schema: schema) }
 
     /// A headerless CSV of numbers, line by line.
     static func numbers(_ path: String) throws -> [[Double]] {

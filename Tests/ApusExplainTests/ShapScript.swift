@@ -19,7 +19,7 @@ enum ShapScript {
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ExplainError("\(script) failed (pip install shap lightgbm xgboost pandas; .ci/run installs them): \(printed)")
+            throw ExplainError("\(script) failed (pip install shap lime scikit-learn lightgbm xgboost pandas; .ci/run installs them): \(printed)")
         }
     }
 

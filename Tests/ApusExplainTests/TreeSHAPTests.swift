@@ -9,42 +9,14 @@ import Testing
 @Suite("TreeSHAP")
 struct TreeSHAPTests {
     /// The reference folder, made once per test process.
-    static let references: Result<String, any Error> = Result {
-        let directory = NSTemporaryDirectory() + "apus-shap-\(UUID().uuidString)"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("shap_reference.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ExplainError("shap_reference.py failed (pip install shap lightgbm xgboost pandas; .ci/run installs them): \(printed)")
-        }
-        return directory
-    }
+    static let references: Result<String, any Error> = Result { try ShapScript.references("shap_reference.py") }
 
     /// A reference model imported into Apus, with its rows encoded.
     static func load(_ name: String) throws -> (model: Model, features: [Double], expected: [Double]) {
         let directory = try references.get()
-        let model = name.hasPrefix("xgb")
-            ? try XGBoostImport.model(json: try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name).json")))
-            : try LightGBMImport.model(text: try String(contentsOfFile: "\(directory)/\(name).txt", encoding: .utf8))
-        let lines = try String(contentsOfFile: "\(directory)/\(name).csv", encoding: .utf8).split(separator: "\n")
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        var features: [Double] = []
-        for line in lines.dropFirst() {
-            var record: [String: FeatureValue] = [:]
-            for (column, value) in zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) {
-                record[column] = value.isEmpty ? .missing : Double(value).map(FeatureValue.number) ?? .string(value)
-            }
-            features += try model.schema.encode(record: record)
-        }
-        let expected = try String(contentsOfFile: "\(directory)/\(name).shap.csv", encoding: .utf8).split(separator: "\n")
-            .flatMap { $0.split(separator: ",").map { Double($0)! } }
+        let model = try ShapScript.model(directory, name)
+        let features = try ShapScript.rows("\(directory)/\(name).csv", schema: model.schema)
+        let expected = try ShapScript.numbers("\(directory)/\(name).shap.csv")
         return (model, features, expected)
     }
 
