@@ -3,7 +3,8 @@
 /// weighted by cover). Interaction values are half the difference of the two (Lundberg et
 /// al., 2020, as shap's `tree_shap_recursive` with its `condition` argument).
 ///
-/// The recursion is ``TreeSHAP``'s, plus the condition; `.none` gives TreeSHAP's values.
+/// Lundberg et al.'s recursion, plus the condition; with `.none` it is the paper's TreeSHAP,
+/// which ``TreeSHAP`` runs for paths of more than 64 distinct features and when asked.
 struct ConditionedTreeSHAP {
     enum Condition {
         case none

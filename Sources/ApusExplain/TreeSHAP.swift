@@ -75,63 +75,20 @@ public struct TreeSHAP: Sendable {
     /// The rows' values, written into `output` (zeroed by the caller).
     private func explain(rows: Range<Int>, input: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>) {
         let width = featureCount + 1, group = scoresPerRow * width
-        // One path segment per depth level: (d + 1) elements at level d.
-        let capacity = (maxDepth + 2) * (maxDepth + 3) / 2
-        let path = UnsafeMutablePointer<PathElement>.allocate(capacity: capacity)
-        defer { path.deallocate() }
         for row in rows {
             for score in 0..<scoresPerRow { output[row * group + score * width + featureCount] = expectedValues[score] }
         }
         forest.explain(rows: rows, input: input, featureCount: featureCount, output: output, scoresPerRow: scoresPerRow)
         guard !recursiveTrees.isEmpty else { return }
+        // One path segment per depth level: (d + 1) elements at level d.
+        let path = UnsafeMutablePointer<PathElement>.allocate(capacity: (maxDepth + 2) * (maxDepth + 3) / 2)
+        defer { path.deallocate() }
         for row in rows {
             let features = UnsafeBufferPointer(start: input + row * featureCount, count: featureCount)
-            let rowOutput = output + row * group
             for index in recursiveTrees {
-                let phi = rowOutput + (index % scoresPerRow) * width
-                recurse(trees[index], node: 0, features: features, phi: phi, path: path, depth: 0, zero: 1, one: 1, feature: -1)
+                ConditionedTreeSHAP(tree: trees[index], features: features, path: path)
+                    .values(into: output + row * group + (index % scoresPerRow) * width, condition: .none)
             }
         }
-    }
-
-    /// Algorithm 2's RECURSE: `path` holds `depth` elements; this node's segment starts after them.
-    private func recurse(
-        _ tree: ExplainedTree, node: Int, features: UnsafeBufferPointer<Double>, phi: UnsafeMutablePointer<Double>,
-        path parent: UnsafeMutablePointer<PathElement>, depth: Int, zero: Double, one: Double, feature: Int32
-    ) {
-        // This level's copy of the path, after the parent's `depth` elements.
-        let path = parent + depth
-        if depth > 0 { path.update(from: parent, count: depth) }
-        TreeSHAPPath.extend(path, depth: depth, zero: zero, one: one, feature: feature)
-        if node >= tree.internalCount {
-            let value = tree.tree.leafValue[node - tree.internalCount]
-            guard depth > 0 else { return }
-            for i in 1...depth {
-                let element = path[i]
-                let weight = TreeSHAPPath.unwoundSum(path, depth: depth, index: i)
-                phi[Int(element.feature)] += weight * (element.one - element.zero) * value
-            }
-            return
-        }
-        let split = tree.tree.splitFeature[node]
-        let goesLeft = tree.tree.goesLeft(node, value: features[Int(split)])
-        let hot = Int(goesLeft ? tree.left[node] : tree.right[node])
-        let cold = Int(goesLeft ? tree.right[node] : tree.left[node])
-        let hotFraction = goesLeft ? tree.leftFraction[node] : tree.rightFraction[node]
-        let coldFraction = goesLeft ? tree.rightFraction[node] : tree.leftFraction[node]
-        var incomingZero = 1.0, incomingOne = 1.0, depth = depth
-        // A feature met before on this path: undo that element and carry its fractions.
-        var index = 1
-        while index <= depth, path[index].feature != split { index += 1 }
-        if index <= depth {
-            incomingZero = path[index].zero
-            incomingOne = path[index].one
-            TreeSHAPPath.unwind(path, depth: depth, index: index)
-            depth -= 1
-        }
-        recurse(tree, node: hot, features: features, phi: phi, path: path, depth: depth + 1,
-                zero: hotFraction * incomingZero, one: incomingOne, feature: split)
-        recurse(tree, node: cold, features: features, phi: phi, path: path, depth: depth + 1,
-                zero: coldFraction * incomingZero, one: 0, feature: split)
     }
 }
