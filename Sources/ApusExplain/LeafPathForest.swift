@@ -125,28 +125,9 @@ struct LeafPathForest: Sendable {
         _ t: Int, x: UnsafePointer<Double>, phi: UnsafeMutablePointer<Double>,
         masks: UnsafeMutablePointer<UInt64>, poly: UnsafeMutablePointer<Double>, p: Pointers
     ) {
-        let firstNode = nodeStart[t], internalCount = nodeStart[t + 1] - firstNode
+        let internalCount = nodeStart[t + 1] - nodeStart[t]
         guard internalCount > 0 else { return }
-        // The row's mask of every slot: which of the path's distinct features it agrees with.
-        masks[0] = ~0
-        let defaultLeft = Tree.Flags.defaultLeft.rawValue, categorical = Tree.Flags.categorical.rawValue
-        for n in 0..<internalCount {
-            let g = firstNode + n
-            let mask = masks[n]
-            let value = x[Int(p.feature[g])]
-            let flags = p.flags[g]
-            let left: Bool
-            if value.isNaN {
-                left = flags & defaultLeft != 0
-            } else if flags & categorical == 0 {
-                left = value <= p.threshold[g]
-            } else {
-                left = trees[t].goesLeft(Int(p.original[g]), value: value)
-            }
-            let cleared = mask & ~(UInt64(1) << UInt64(p.bit[g]))
-            masks[Int(p.left[g])] = left ? mask : cleared
-            masks[Int(p.right[g])] = left ? cleared : mask
-        }
+        routeMasks(t, x: x, masks: masks, p: p)
         let firstLeaf = leafStart[t], leafCount = leafStart[t + 1] - firstLeaf
         let stride = weights.stride
         for l in 0..<leafCount {
@@ -203,6 +184,32 @@ struct LeafPathForest: Sendable {
         }
     }
 
+    /// The row's mask of every slot of tree `t` (internal nodes, then leaves): which of the
+    /// path's distinct features the row agrees with, one bit each.
+    @inline(__always)
+    func routeMasks(_ t: Int, x: UnsafePointer<Double>, masks: UnsafeMutablePointer<UInt64>, p: Pointers) {
+        let firstNode = nodeStart[t], internalCount = nodeStart[t + 1] - firstNode
+        masks[0] = ~0
+        let defaultLeft = Tree.Flags.defaultLeft.rawValue, categorical = Tree.Flags.categorical.rawValue
+        for n in 0..<internalCount {
+            let g = firstNode + n
+            let mask = masks[n]
+            let value = x[Int(p.feature[g])]
+            let flags = p.flags[g]
+            let left: Bool
+            if value.isNaN {
+                left = flags & defaultLeft != 0
+            } else if flags & categorical == 0 {
+                left = value <= p.threshold[g]
+            } else {
+                left = trees[t].goesLeft(Int(p.original[g]), value: value)
+            }
+            let cleared = mask & ~(UInt64(1) << UInt64(p.bit[g]))
+            masks[Int(p.left[g])] = left ? mask : cleared
+            masks[Int(p.right[g])] = left ? cleared : mask
+        }
+    }
+
     /// Base pointers of the flat arrays, valid inside ``withUnsafePointers(_:)``.
     struct Pointers {
         let feature: UnsafePointer<Int32>
@@ -222,7 +229,7 @@ struct LeafPathForest: Sendable {
         let agreedScale: UnsafePointer<Double>
     }
 
-    private func withUnsafePointers(_ body: (Pointers) -> Void) {
+    func withUnsafePointers(_ body: (Pointers) -> Void) {
         nodeFeature.withUnsafeBufferPointer { feature in
         nodeThreshold.withUnsafeBufferPointer { threshold in
         nodeFlags.withUnsafeBufferPointer { flags in

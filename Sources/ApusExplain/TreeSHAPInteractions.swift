@@ -11,7 +11,9 @@ extension TreeSHAP {
     ///
     /// Column `i` sums to feature `i`'s SHAP value (``values(features:threads:)``), and so
     /// does row `i` (`Φ` is symmetric up to rounding); the whole matrix sums to the row's
-    /// raw score. Cost: per tree, one TreeSHAP pass plus two per distinct feature it splits on.
+    /// raw score. Computed leaf by leaf (``LeafPathForest``): per leaf `O(M² · |O|)` for `M`
+    /// distinct path features, `|O|` of them agreed with; trees the recursion explains (see
+    /// ``TreeSHAPOptions``) cost one TreeSHAP pass plus two per distinct feature they split on.
     ///
     /// - Throws: ``ExplainError`` if `features` does not hold whole rows.
     public func interactionValues(features: [Double], threads: Int = 0) throws(ExplainError) -> [Double] {
@@ -27,14 +29,17 @@ extension TreeSHAP {
         rows: Range<Int>, splitFeatures: [[Int32]], input: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>
     ) {
         let width = featureCount + 1, matrix = width * width
+        forest.explainInteractions(rows: rows, input: input, featureCount: featureCount, output: output, scoresPerRow: scoresPerRow)
         let scratch = ConditionedTreeSHAP.Scratch(maxDepth: maxDepth, featureCount: featureCount, scoresPerRow: scoresPerRow)
         defer { scratch.deallocate() }
         for row in rows {
             let features = UnsafeBufferPointer(start: input + row * featureCount, count: featureCount)
             let rowOutput = output + row * scoresPerRow * matrix
             scratch.shap.update(repeating: 0, count: scoresPerRow * featureCount)
-            for (index, tree) in trees.enumerated() where tree.internalCount > 0 {
-                let score = index % scoresPerRow
+            // The trees the forest does not hold: paths of more than 64 distinct features, or all
+            // of them with `recursive`.
+            for index in recursiveTrees {
+                let tree = trees[index], score = index % scoresPerRow
                 let shap = scratch.shap + score * featureCount, values = rowOutput + score * matrix
                 let explain = ConditionedTreeSHAP(tree: tree, features: features, path: scratch.path)
                 explain.values(into: shap, condition: .none)
@@ -54,7 +59,7 @@ extension TreeSHAP {
             }
             for score in 0..<scoresPerRow {
                 let values = rowOutput + score * matrix
-                for feature in 0..<featureCount { values[feature * width + feature] = scratch.shap[score * featureCount + feature] }
+                for feature in 0..<featureCount { values[feature * width + feature] += scratch.shap[score * featureCount + feature] }
                 values[featureCount * width + featureCount] = expectedValues[score]
             }
         }

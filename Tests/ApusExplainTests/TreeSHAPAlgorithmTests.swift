@@ -28,6 +28,19 @@ struct TreeSHAPAlgorithmTests {
         }
     }
 
+    /// Interaction values leaf by leaf equal the recursion's (each feature held known and
+    /// unknown in turn).
+    @Test(arguments: ["lgbm_binary", "lgbm_multiclass", "lgbm_regression", "xgb_binary"])
+    func interactionsLeafByLeafGiveTheRecursionsValues(name: String) throws {
+        let (model, features, _) = try TreeSHAPTests.load(name)
+        let rows = Array(features.prefix(40 * model.schema.count))
+        let reference = try TreeSHAP(model.ensemble, options: TreeSHAPOptions(recursive: true)).interactionValues(features: rows, threads: 1)
+        let values = try TreeSHAP(model.ensemble).interactionValues(features: rows, threads: 2)
+        #expect(values.count == reference.count)
+        let difference = Self.largestDifference(values, reference)
+        #expect(difference <= 1e-12, "\(name): \(difference)")
+    }
+
     /// A chain of 70 splits, each on its own feature, then a repeated feature: a path with
     /// more distinct features (70) than a leaf mask holds (64) is explained by the
     /// recursion, and a child no training row reached (cover 0) gets no table. (Extending and
@@ -70,6 +83,11 @@ struct TreeSHAPAlgorithmTests {
             let values = try TreeSHAP(ensemble, options: options).values(features: rows, threads: 3)
             #expect(Self.largestDifference(values, reference) <= 1e-12, "\(options)")
         }
+        // Interactions of a few rows (the recursion holds each of 70 features known and unknown).
+        let few = Array(rows.prefix(4 * depth))
+        let interactions = try TreeSHAP(ensemble).interactionValues(features: few, threads: 2)
+        let recursiveInteractions = try TreeSHAP(ensemble, options: TreeSHAPOptions(recursive: true)).interactionValues(features: few, threads: 1)
+        #expect(Self.largestDifference(interactions, recursiveInteractions) <= 1e-12)
         let raw = try ensemble.rawScores(features: rows, threads: 1)
         let values = try TreeSHAP(ensemble).values(features: rows, threads: 1)
         for (row, score) in raw.enumerated() {
