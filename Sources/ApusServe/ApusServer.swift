@@ -27,9 +27,12 @@ public struct ApusServer: Sendable {
                 openStore: @escaping @Sendable (_ actor: String) throws -> any Store, logger: Logger) throws {
         try configuration.validate()
         let metrics = ServerMetrics()
+        let background = try configuration.explainBackgroundPath.map { path throws(ServeConfigurationError) in
+            try ExplainBackgroundSource(path: path, sampleRows: configuration.explainBackgroundRows)
+        }
         let pool = ModelPool(store: store, metrics: metrics, logger: logger, maxRows: configuration.maxRows,
                              unknownFields: configuration.unknownFields, batching: configuration.batching,
-                             defaultAlias: configuration.defaultAlias, pinned: configuration.preload)
+                             defaultAlias: configuration.defaultAlias, pinned: configuration.preload, background: background)
         let log = PredictionLogQueue(capacity: configuration.logQueueCapacity, metrics: metrics) { batch in
             // Transactions of at most 500 records, so other processes' writes (an alias moved
             // from the command line) wait for one short transaction, not for the whole queue.
@@ -70,13 +73,18 @@ public struct ApusServer: Sendable {
 
     /// Loads the models named at start (`configuration.preload`).
     ///
-    /// - Throws: The first that cannot be loaded, naming it.
+    /// - Throws: The first that cannot be loaded, or whose features the
+    ///   `--explain-background` file lacks, naming it.
     public func preload() async throws {
         for text in configuration.preload {
+            let served: ServedModel
             do {
-                _ = try await pool.model(try pool.reference(text))
+                served = try await pool.model(try pool.reference(text))
             } catch {
                 throw ServeConfigurationError(message: "cannot serve `\(text)`: \(error.detail)")
+            }
+            if case .unusable(let reason) = served.background {
+                throw ServeConfigurationError(message: "cannot explain `\(text)` (\(served.reference)): \(reason)")
             }
         }
     }

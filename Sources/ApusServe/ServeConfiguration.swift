@@ -1,3 +1,5 @@
+import ApusService
+
 /// How `apus serve` runs: where it listens, what it serves, and the limits it enforces.
 /// Every option of `apus serve` is one of these properties.
 public struct ServeConfiguration: Sendable, Equatable {
@@ -38,6 +40,15 @@ public struct ServeConfiguration: Sendable, Equatable {
     public var logFlushMilliseconds = 200
     /// How often followed aliases are checked against the store (`--alias-poll-ms`).
     public var aliasPollMilliseconds = 1_000
+    /// A CSV file of reference rows (approved applicants, say) that explanations may be
+    /// relative to (`--explain-background`): read once at start, encoded by each served
+    /// model when it is loaded. Without it the explain route offers the `average` reference
+    /// only.
+    public var explainBackgroundPath: String?
+    /// The most rows of the `background` reference (`--explain-background-rows`): a seeded
+    /// sample of the file when it has more. The `threshold` reference picks from up to
+    /// 10,000 of its rows.
+    public var explainBackgroundRows = 100
 
     /// The defaults.
     public init() {}
@@ -65,6 +76,9 @@ public struct ServeConfiguration: Sendable, Equatable {
         try check(logQueueCapacity >= 0, "--log-queue must be 0 (no log) or more, not \(logQueueCapacity)")
         try check(logFlushMilliseconds >= 1, "the log flush interval must be at least 1 ms")
         try check(aliasPollMilliseconds >= 50, "--alias-poll-ms must be at least 50, not \(aliasPollMilliseconds)")
+        try check((1...ExplanationBackground.maxCandidates).contains(explainBackgroundRows),
+                  "--explain-background-rows must be 1 to \(ExplanationBackground.maxCandidates), not \(explainBackgroundRows)")
+        try check(explainBackgroundPath.map { !$0.isEmpty } ?? true, "--explain-background needs a CSV file's path")
     }
 }
 

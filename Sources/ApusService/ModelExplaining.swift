@@ -116,15 +116,11 @@ public enum ModelExplaining {
         let width = model.schema.count
         let rows = width > 0 ? candidates.count / width : 0
         guard rows > settings.backgroundRows else { return candidates }
-        var generator = SeededGenerator(seed: settings.seed)
-        var indices = Array(0..<rows)
-        for i in 0..<settings.backgroundRows {
-            let j = i + Int(generator.next() % UInt64(rows - i))
-            indices.swapAt(i, j)
-        }
         var chosen: [Double] = []
         chosen.reserveCapacity(settings.backgroundRows * width)
-        for row in indices[..<settings.backgroundRows].sorted() { chosen += candidates[row * width..<(row + 1) * width] }
+        for row in ExplanationBackground.sample(rows: rows, count: settings.backgroundRows, seed: settings.seed) {
+            chosen += candidates[row * width..<(row + 1) * width]
+        }
         return chosen
     }
 

@@ -15,15 +15,20 @@ public struct ExplanationOptions: Sendable, Equatable {
     public var minimumEffect: Double
     /// Threads for the SHAP values (0: one per processor). A server passes 1.
     public var threads: Int
+    /// The predictions (the link applied, `rows × scoresPerRow`) of a threshold reference's
+    /// background rows, if the caller has them already (a server keeps them with its
+    /// ``ExplanationBackground``); nil to compute them for every explanation.
+    public var candidatePredictions: [Double]?
 
     /// Options; see the properties.
     public init(reference: ReasonReference = .average, topK: Int = 4, adverse: AdverseOutcome? = nil, minimumEffect: Double = 0,
-                threads: Int = 0) {
+                threads: Int = 0, candidatePredictions: [Double]? = nil) {
         self.reference = reference
         self.topK = topK
         self.adverse = adverse
         self.minimumEffect = minimumEffect
         self.threads = threads
+        self.candidatePredictions = candidatePredictions
     }
 }
 
@@ -154,7 +159,8 @@ public struct ModelExplainer: Sendable {
         case .background(let rows):
             background = rows
         case .threshold(let threshold, let candidates):
-            background = try thresholdBackground(threshold: threshold, candidates: candidates, adverse: options.adverse)
+            background = try thresholdBackground(threshold: threshold, candidates: candidates, predictions: options.candidatePredictions,
+                                                 adverse: options.adverse)
         }
         return try InterventionalTreeSHAP(model.ensemble, background: background, schema: model.schema)
             .values(features: features, threads: options.threads)
@@ -162,12 +168,20 @@ public struct ModelExplainer: Sendable {
 
     /// The candidate rows whose prediction is nearest `threshold`: on the probability of
     /// the positive class (binary), of the adverse class (multiclass: it must be named), or
-    /// the predicted value (regression).
-    private func thresholdBackground(threshold: Double, candidates: [Double], adverse: AdverseOutcome?) throws(ExplainError) -> [Double] {
+    /// the predicted value (regression). `known` are the candidates' predictions if given.
+    private func thresholdBackground(threshold: Double, candidates: [Double], predictions known: [Double]?,
+                                     adverse: AdverseOutcome?) throws(ExplainError) -> [Double] {
         let ensemble = model.ensemble, k = ensemble.scoresPerRow, featureCount = model.schema.count
         let predictions: [Double]
-        do { predictions = try ensemble.predict(features: candidates, threads: 1) } catch {
-            throw ExplainError("the threshold reference's background rows: \(error)")
+        if let known {
+            guard featureCount > 0, known.count * featureCount == candidates.count * k else {
+                throw ExplainError("\(known.count) predictions given for \(candidates.count) background values of \(featureCount) features and \(k) score\(k == 1 ? "" : "s")")
+            }
+            predictions = known
+        } else {
+            do { predictions = try ensemble.predict(features: candidates, threads: 1) } catch {
+                throw ExplainError("the threshold reference's background rows: \(error)")
+            }
         }
         var score = 0
         if k > 1 {

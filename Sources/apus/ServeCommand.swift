@@ -62,6 +62,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How often followed aliases are checked, in milliseconds.")
     var aliasPollMs = ServeConfiguration().aliasPollMilliseconds
 
+    @Option(help: ArgumentHelp("A CSV file of rows explanations may be relative to (approved applicants, say): \"reference\": \"background\" or \"threshold\" on /explain.",
+                               valueName: "file"))
+    var explainBackground: String?
+
+    @Option(help: "The most rows of the \"background\" reference: a seeded sample of the file when it has more (\"threshold\" picks from up to 10000).")
+    var explainBackgroundRows = ServeConfiguration().explainBackgroundRows
+
     @Option(help: "The least important log level written: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -88,6 +95,8 @@ struct Serve: AsyncParsableCommand {
         configuration.logInputsRate = logInputs
         configuration.logQueueCapacity = logQueue
         configuration.aliasPollMilliseconds = aliasPollMs
+        configuration.explainBackgroundPath = explainBackground
+        configuration.explainBackgroundRows = explainBackgroundRows
         return configuration
     }
 

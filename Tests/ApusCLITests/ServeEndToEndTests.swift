@@ -139,6 +139,45 @@ struct ServeEndToEndTests {
         #expect(audit.output.contains("model_loaded"))
     }
 
+    @Test("serve --explain-background: reasons relative to a decision threshold; a file without a feature stops the start")
+    func explainBackground() throws {
+        let work = try StoreWorkspace(rows: 1000)
+        defer { work.remove() }
+        #expect(try work.train(["--name", "credit-risk", "--alias", "champion"]).status == 0)
+        // A file without `income` cannot serve as credit-risk's background: start-up names the column.
+        let lines = try String(contentsOfFile: work.test, encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let income = try #require(header.firstIndex(of: "income"))
+        let lacking = work.directory.appendingPathComponent("no-income.csv").path
+        try lines.map { line in
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            fields.remove(at: income)
+            return fields.joined(separator: ",")
+        }.joined(separator: "\n").write(toFile: lacking, atomically: true, encoding: .utf8)
+        let refused = try work.apus(["serve", "credit-risk@champion", "--port", "0", "--explain-background", lacking])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("--explain-background `\(lacking)` has no column `income`, a feature the model reads"), "\(refused.error)")
+
+        let (server, stderr, address) = try Self.startServer(
+            ["credit-risk@champion", "--explain-background", work.test, "--explain-background-rows", "50"], work: work)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let values = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var fields: [String] = []
+        for (name, value) in zip(header, values) where name != "default" && name != "application_date" {
+            fields.append("\"\(name)\":" + (value.isEmpty ? "null" : Double(value) != nil ? value : "\"\(value)\""))
+        }
+        let body = "{\"rows\":[{\(fields.joined(separator: ","))}],\"reference\":\"threshold\",\"threshold\":0.3}"
+        let answer = try Self.curl(["-X", "POST", "\(address)/v1/models/credit-risk@champion/explain", "-H", "Content-Type: application/json", "-d", body])
+        #expect(answer.status == 200, "\(answer.body)")
+        let explanation = Self.json(answer.body)["explanation"] as? [String: Any]
+        #expect(explanation?["reference"] as? String == "threshold" && explanation?["background_rows"] as? Int == 100)
+        let sum = ((Self.json(answer.body)["rows"] as? [[String: Any]])?.first?["sum_check"] as? [String: Any])?["ok"] as? Bool
+        #expect(sum == true)
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0, "stderr: \(stderr.all)")
+    }
+
     @Test("quickstart ends by serving the demo model and printing a curl command that works")
     func quickstartServes() throws {
         let dir = try temporaryDirectory()

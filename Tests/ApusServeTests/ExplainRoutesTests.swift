@@ -218,10 +218,10 @@ import Testing
             ("credit-risk", "{\"rows\":[\(row)],\"top_k\":\"3\"}", "top_k", "`top_k` must be a whole number"),
             ("credit-risk", "{\"rows\":[\(row)],\"min_effect\":-1}", "min_effect", "`min_effect` must be a number of at least 0"),
             ("credit-risk", "{\"rows\":[\(row)],\"reference\":\"median\"}", "reference", "unknown reference `median`"),
-            ("credit-risk", "{\"rows\":[\(row)],\"reference\":\"threshold\"}", "reference", "needs interventional TreeSHAP"),
+            ("credit-risk", "{\"rows\":[\(row)],\"reference\":\"threshold\"}", "reference", "start it with --explain-background"),
             ("credit-risk", "{\"rows\":[\(row)],\"adverse\":\"sideways\"}", "adverse", "`adverse` is `sideways`, which is no class"),
             ("credit-risk", "{\"rows\":[\(row)],\"adverse\":1}", "adverse", "`adverse` must be a string"),
-            ("credit-risk", "{\"rows\":[\(row)],\"why\":true}", "why", "\"top_k\", \"adverse\", \"reference\" and \"min_effect\""),
+            ("credit-risk", "{\"rows\":[\(row)],\"why\":true}", "why", "\"top_k\", \"adverse\", \"reference\", \"threshold\" and \"min_effect\""),
             ("species", "{\"rows\":[{\"petal\":1,\"sepal\":5,\"colour\":\"blue\"}],\"adverse\":\"higher\"}", "adverse",
              "a multiclass model needs the adverse class"),
         ]

@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test(arguments: ["--port", "--max-rows", "--max-body-bytes", "--max-batch-size", "--max-batch-delay-ms", "--log-inputs",
-                      "--log-queue", "--alias-poll-ms"])
+                      "--log-queue", "--alias-poll-ms", "--explain-background-rows", "--explain-background"])
     func outOfRangeOptionsAreNamed(option: String) {
         var configuration = ServeConfiguration()
         switch option {
@@ -23,6 +23,8 @@ import Testing
         case "--max-batch-delay-ms": configuration.maxBatchDelayMilliseconds = 0
         case "--log-inputs": configuration.logInputsRate = 1.5
         case "--log-queue": configuration.logQueueCapacity = -1
+        case "--explain-background-rows": configuration.explainBackgroundRows = 10_001
+        case "--explain-background": configuration.explainBackgroundPath = ""
         default: configuration.aliasPollMilliseconds = 1
         }
         do {

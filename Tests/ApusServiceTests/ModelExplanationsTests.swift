@@ -1,6 +1,7 @@
 import ApusExplain
 import ApusModel
 import ApusService
+import ApusTable
 import Foundation
 import Testing
 
@@ -75,6 +76,48 @@ import Testing
         let againstThreshold = try explainer.explain(features: [2, 0], options: ExplanationOptions(reference: .threshold(0.5, background: background)))
         #expect(againstThreshold.values == [2, 0, 1])
         #expect(againstThreshold.reference == "threshold")
+    }
+
+    /// Given predictions replace the candidates' own: a NaN prediction is never near the
+    /// threshold, so only the second row (late 2, raw score 3) is the reference and late = 2
+    /// explains nothing.
+    @Test func aThresholdUsesTheCandidatePredictionsGiven() throws {
+        let model = try Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"])
+        let explainer = try ModelExplainer(model: model)
+        let options = ExplanationOptions(reference: .threshold(0.5, background: [0, 0, 2, 1]), candidatePredictions: [.nan, 0.9])
+        #expect(try explainer.explain(features: [2, 0], options: options).values == [0, 0, 3])
+        var wrong = options
+        wrong.candidatePredictions = [0.5]
+        #expect(throws: ExplainError.self) { try explainer.explain(features: [2, 0], options: wrong) }
+        do {
+            _ = try explainer.explain(features: [2, 0], options: wrong)
+        } catch {
+            #expect(error.description == "1 predictions given for 4 background values of 2 features and 1 score")
+        }
+    }
+
+    /// The serving background: every row of a small table, a seeded sample of a larger one,
+    /// the candidates' predictions, and a column the table lacks named.
+    @Test func anExplanationBackgroundEncodesSamplesAndPredicts() throws {
+        let model = try Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"])
+        let table = try CSVReader.read(string: "late,city,id\n0,Paris,a\n2,Lyon,b\n1,Rome,c\n0,,d\n").table
+        let all = try ExplanationBackground(model: model, table: table, sampleRows: 10)
+        #expect(all.candidates.count == 8 && all.sample.count == 8 && all.sampleRowCount == 4 && all.candidateRowCount == 4)
+        #expect(all.candidates[0] == 0 && all.candidates[1] == 0 && all.candidates[5] == -1 && all.candidates[7].isNaN)
+        let sigmoid = { (x: Double) in 1 / (1 + exp(-x)) }
+        #expect(all.candidatePredictions == [sigmoid(-1), sigmoid(3), sigmoid(3), sigmoid(-1)])
+        let two = try ExplanationBackground(model: model, table: table, sampleRows: 2, seed: 7)
+        let chosen = ExplanationBackground.sample(rows: 4, count: 2, seed: 7)
+        #expect(chosen.count == 2 && chosen == chosen.sorted())
+        #expect(two.sampleRowCount == 2 && Array(two.sample[0..<2]) == Array(all.candidates[chosen[0] * 2..<chosen[0] * 2 + 2]))
+        #expect(ExplanationBackground.sample(rows: 3, count: 5, seed: 1) == [0, 1, 2])
+        let lacking = try CSVReader.read(string: "lat,id\n0,a\n").table
+        do {
+            _ = try ExplanationBackground(model: model, table: lacking, sampleRows: 1, what: "`approved.csv`")
+            Issue.record("a table without `late` was accepted")
+        } catch {
+            #expect(error.description == "`approved.csv` has no column `late`, a feature the model reads (did you mean `lat`?)")
+        }
     }
 
     @Test func badInputIsRefused() throws {

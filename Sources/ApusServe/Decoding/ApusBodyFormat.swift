@@ -43,7 +43,7 @@ extension JSONBodyDecoding {
                 let literal = try reader.readLiteral()
                 guard literal == .true || literal == .false else { throw problem }
                 explain = literal == .true
-            case "top_k", "adverse", "reference", "min_effect":
+            case "top_k", "adverse", "reference", "threshold", "min_effect":
                 guard let members = explainMembers else { throw unknownMember(name) }
                 explainMembers = try readExplainMember(name, into: members)
             default:
@@ -73,7 +73,7 @@ extension JSONBodyDecoding {
 
     /// A member the body does not take (the explain route's members are known only there).
     private func unknownMember(_ name: String) -> RequestProblem {
-        let optional = explainMembers == nil ? "\"explain\": true" : "\"top_k\", \"adverse\", \"reference\" and \"min_effect\""
+        let optional = explainMembers == nil ? "\"explain\": true" : "\"top_k\", \"adverse\", \"reference\", \"threshold\" and \"min_effect\""
         return DecodeProblem.invalid("the body has an unknown member `\(name)`; it takes \(Self.apusShape), and optionally \(optional)",
                                      pointer: "/\(JSONPointer.escape(name))", field: name)
     }

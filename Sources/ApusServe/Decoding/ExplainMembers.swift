@@ -5,22 +5,28 @@ public struct ExplainMembers: Sendable, Equatable {
     public var topK: Int?
     /// `"adverse"`: `higher`, `lower` or a class label.
     public var adverse: String?
-    /// `"reference"`: what the values are relative to (`average`).
+    /// `"reference"`: what the values are relative to (`average`, `background`, `threshold`).
     public var reference: String?
     /// `"min_effect"`: the smallest adverse effect that makes a reason (a number, at least 0).
     public var minimumEffect: Double?
+    /// `"threshold"`: the decision threshold of the `threshold` reference (a finite number,
+    /// on the prediction's scale).
+    public var threshold: Double?
 
     /// Members; see the properties.
-    public init(topK: Int? = nil, adverse: String? = nil, reference: String? = nil, minimumEffect: Double? = nil) {
+    public init(topK: Int? = nil, adverse: String? = nil, reference: String? = nil, minimumEffect: Double? = nil,
+                threshold: Double? = nil) {
         self.topK = topK
         self.adverse = adverse
         self.reference = reference
         self.minimumEffect = minimumEffect
+        self.threshold = threshold
     }
 }
 
 extension JSONBodyDecoding {
-    /// Reads the explain member `name` (`top_k`, `adverse`, `reference`, `min_effect`) into `members`.
+    /// Reads the explain member `name` (`top_k`, `adverse`, `reference`, `min_effect`,
+    /// `threshold`) into `members`.
     mutating func readExplainMember(_ name: String, into members: ExplainMembers) throws(RequestProblem) -> ExplainMembers {
         var members = members
         let pointer = "/\(name)"
@@ -36,8 +42,15 @@ extension JSONBodyDecoding {
             let value = try reader.readNumber()
             guard value.isFinite, value >= 0 else { throw problem }
             members.minimumEffect = value
+        case "threshold":
+            let problem = DecodeProblem.invalid("`threshold` must be a number: the decision threshold on the prediction's scale",
+                                                pointer: pointer, field: name)
+            guard reader.peekKind() == .number else { try refuse(problem) }
+            let value = try reader.readNumber()
+            guard value.isFinite else { throw problem }
+            members.threshold = value
         default:
-            let what = name == "adverse" ? "\"higher\", \"lower\" or a class label" : "\"average\""
+            let what = name == "adverse" ? "\"higher\", \"lower\" or a class label" : "\"average\", \"background\" or \"threshold\""
             let problem = DecodeProblem.invalid("`\(name)` must be a string: \(what)", pointer: pointer, field: name)
             guard reader.peekKind() == .string else { try refuse(problem) }
             let text = DecodeProblem.clip(reader.string(try reader.readString()))
@@ -49,7 +62,8 @@ extension JSONBodyDecoding {
 
 extension PredictionBodyDecoder {
     /// The explain route's body: Apus's own format (see ``decodeApus(_:)-(UnsafeRawBufferPointer)``)
-    /// with the optional members `"top_k"`, `"adverse"`, `"reference"` and `"min_effect"`.
+    /// with the optional members `"top_k"`, `"adverse"`, `"reference"`, `"threshold"` and
+    /// `"min_effect"`.
     public func decodeApusExplain(_ body: UnsafeRawBufferPointer) throws(RequestProblem) -> (rows: DecodedRows, members: ExplainMembers) {
         var decoding = try JSONBodyDecoding(codec: codec, maxRows: maxRows, ignoresUnknown: unknownFields == .ignore, body: body)
         decoding.explainMembers = ExplainMembers()

@@ -21,6 +21,8 @@ public final class ModelPool: Sendable {
     private let unknownFields: UnknownFieldPolicy
     private let batching: BatchingPolicy?
     private let defaultAlias: String
+    /// The `--explain-background` rows each loaded version encodes.
+    private let background: ExplainBackgroundSource?
     private let entries = Mutex<[String: Entry]>([:])
     /// When each reference was last asked for (a counter, not a clock), for eviction.
     private let lastUsed = Mutex<(tick: UInt64, byKey: [String: UInt64])>((0, [:]))
@@ -37,9 +39,11 @@ public final class ModelPool: Sendable {
         case loading(Task<ServedModel, any Error>)
     }
 
-    /// A pool reading from `store`; `defaultAlias` is what a bare model name means.
+    /// A pool reading from `store`; `defaultAlias` is what a bare model name means, and
+    /// every version loaded encodes `background` (when given) for its explanations.
     public init(store: any Store, metrics: ServerMetrics, logger: Logger, maxRows: Int, unknownFields: UnknownFieldPolicy,
-                batching: BatchingPolicy?, defaultAlias: String, pinned: [String] = []) {
+                batching: BatchingPolicy?, defaultAlias: String, pinned: [String] = [], background: ExplainBackgroundSource? = nil) {
+        self.background = background
         self.pinned = Set(pinned.compactMap { text -> String? in
             let reference = (try? ModelReference.registryReference(text)) ?? (try? ModelReference.registryReference("\(text)@\(defaultAlias)"))
             return reference.map(\.description)
@@ -197,8 +201,15 @@ public final class ModelPool: Sendable {
             throw Self.notFound(error.description)
         }
         let model = try await onLoadQueue { try ModelFile.read(path: try self.store.verifiedArtifactPath(version.artifact)) }
+        let source = background
+        let prepared = try await onLoadQueue { source?.prepare(for: model) }
+        if case .unusable(let reason) = prepared {
+            logger.warning("the explanation background does not fit this version; it explains against the average only", metadata: [
+                "reference": "\(reference)", "version": "\(version.version)", "error": "\(reason)",
+            ])
+        }
         let served = ServedModel(version: version, model: model, maxRows: maxRows, unknownFields: unknownFields,
-                                 batching: batching, metrics: metrics)
+                                 batching: batching, metrics: metrics, background: prepared)
         let elapsed = ContinuousClock.now - start
         metrics.recordModelLoad(model: version.model, nanoseconds: elapsed.nanoseconds)
         logger.info("model loaded", metadata: [

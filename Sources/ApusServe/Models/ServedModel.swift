@@ -21,12 +21,16 @@ public final class ServedModel: Sendable {
     let decoder: PredictionBodyDecoder
     /// Gathers concurrent small requests into one prediction pass (nil: batching off).
     let batcher: AdaptiveBatcher?
+    /// The `--explain-background` rows encoded for this model when it was loaded (nil:
+    /// the server has none), for the `background` and `threshold` references.
+    let background: ServedBackground?
     /// The model prepared for TreeSHAP, made by the first explanation and kept (or why it
     /// cannot be).
     private let preparedExplainer = Mutex<Result<ModelExplainer, ExplainError>?>(nil)
 
     init(version: ModelVersion, model: Model, maxRows: Int, unknownFields: UnknownFieldPolicy, batching: BatchingPolicy?,
-         metrics: ServerMetrics) {
+         metrics: ServerMetrics, background: ServedBackground? = nil) {
+        self.background = background
         self.name = version.model
         self.version = version.version
         self.model = model

@@ -7,13 +7,30 @@ enum ExplanationJSON {
     /// The additivity tolerance of `sum_check.ok`, relative to the raw score (at least 1).
     static let additivityTolerance = 1e-9
 
-    /// `"explanation": {method, exact, reference, output, adverse, top_k, min_effect}`.
+    /// `"explanation": {method, algorithm, exact, reference, [threshold, background_rows],
+    /// output, adverse, top_k, min_effect}`.
     static func writeMethod(_ explanation: ModelExplanation, options: ExplanationOptions, model: Model, into json: inout JSONWriter) {
         json.raw(",\"explanation\":{")
         json.member("method", "tree_shap", first: true)
-        json.member("algorithm", "path-dependent TreeSHAP (exact SHAP values)")
-        json.raw(",\"exact\":true")
-        json.member("reference", explanation.reference)
+        let width = max(1, model.schema.count)
+        switch options.reference {
+        case .average:
+            json.member("algorithm", "path-dependent TreeSHAP (exact SHAP values)")
+            json.raw(",\"exact\":true")
+            json.member("reference", explanation.reference)
+        case .background(let rows):
+            json.member("algorithm", "interventional TreeSHAP (exact SHAP values against background rows)")
+            json.raw(",\"exact\":true")
+            json.member("reference", explanation.reference)
+            json.member("background_rows", rows.count / width)
+        case .threshold(let threshold, let candidates):
+            json.member("algorithm", "interventional TreeSHAP (exact SHAP values against the background rows nearest the threshold)")
+            json.raw(",\"exact\":true")
+            json.member("reference", explanation.reference)
+            json.raw(",\"threshold\":")
+            json.number(threshold)
+            json.member("background_rows", min(ReasonReference.thresholdRowCount, candidates.count / width))
+        }
         json.member("output", output(of: model))
         json.member("adverse", options.adverse.map { ExplainRequest.label($0, model: model) }
             ?? (model.task == .multiclass ? "each row's most probable class" : model.task == .binary ? ExplainRequest.label(.higher, model: model) : "higher"))

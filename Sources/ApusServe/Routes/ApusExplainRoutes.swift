@@ -5,7 +5,7 @@ import Hummingbird
 
 /// Apus's explanation route: `POST /v1/models/{name}/explain` (and
 /// `/v1/models/{name}/versions/{version}/explain`), the predict body plus `"top_k"`,
-/// `"adverse"`, `"reference"` and `"min_effect"`; per row the prediction, exact SHAP values
+/// `"adverse"`, `"reference"`, `"threshold"` and `"min_effect"`; per row the prediction, exact SHAP values
 /// by feature, their bias and sum check, and reason codes.
 extension ServingState {
     func addApusExplainRoutes(to routes: RouteTable) {
@@ -24,7 +24,7 @@ extension ServingState {
             var options = ExplanationOptions(threads: 1)
             let inference = try await infer(
                 reference: reference, route: "v1/explain", request: request, exchange: &exchange,
-                check: { served, _ throws(RequestProblem) in options = try ExplainRequest.options(members, model: served.model) },
+                check: { served, _ throws(RequestProblem) in options = try ExplainRequest.options(members, served: served) },
                 decode: { decoder, _, bytes throws(RequestProblem) in
                     let decoded = try decoder.decodeApusExplain(bytes)
                     members = decoded.members
