@@ -129,12 +129,9 @@ extension ModelExplaining {
     static func plottedRows(_ features: [Double], rows: Int, width: Int, seed: UInt64) -> ([Double], Int) {
         let limit = ExplanationPlot.maximumPlottedRows
         guard rows > limit else { return (features, rows) }
-        var generator = SeededGenerator(seed: seed)
-        var indices = Array(0..<rows)
-        for i in 0..<limit { indices.swapAt(i, i + Int(generator.next() % UInt64(rows - i))) }
         var chosen: [Double] = []
         chosen.reserveCapacity(limit * width)
-        for row in indices[..<limit].sorted() { chosen += features[row * width..<(row + 1) * width] }
+        for row in ExplanationBackground.sample(rows: rows, count: limit, seed: seed) { chosen += features[row * width..<(row + 1) * width] }
         return (chosen, limit)
     }
 

@@ -62,7 +62,7 @@ public enum ModelExplaining {
             } else if settings.method == .interventional {
                 options.reference = .background(try sample(candidates, model: model, settings: settings))
             }
-            let explainer = try ModelExplainer(model: model)
+            let explainer = ModelExplainer(model: model)
             let explanation = try explainer.explain(features: features, options: options)
             let backgroundRows: Int
             switch options.reference {

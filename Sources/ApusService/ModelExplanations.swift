@@ -84,16 +84,15 @@ public struct ModelExplanation: Sendable {
 public struct ModelExplainer: Sendable {
     /// The model explained.
     public let model: Model
-    /// The model's trees prepared for path-dependent TreeSHAP.
-    public let treeSHAP: TreeSHAP
+    /// The model's trees prepared for path-dependent TreeSHAP (the `average` reference), or
+    /// why they cannot be: a model imported from ONNX has no training covers. The
+    /// `background` and `threshold` references (interventional TreeSHAP) need none.
+    public let treeSHAP: Result<TreeSHAP, ExplainError>
 
     /// Prepares `model` for explanation.
-    ///
-    /// - Throws: ``ExplainError`` naming a tree without training covers (a model imported
-    ///   from ONNX).
-    public init(model: Model) throws(ExplainError) {
+    public init(model: Model) {
         self.model = model
-        self.treeSHAP = try TreeSHAP(model.ensemble)
+        treeSHAP = Result { () throws(ExplainError) in try TreeSHAP(model.ensemble) }
     }
 
     /// The SHAP values, predictions and reason codes of encoded `features` rows
@@ -155,7 +154,7 @@ public struct ModelExplainer: Sendable {
         let background: [Double]
         switch options.reference {
         case .average:
-            return try treeSHAP.values(features: features, threads: options.threads)
+            return try treeSHAP.get().values(features: features, threads: options.threads)
         case .background(let rows):
             background = rows
         case .threshold(let threshold, let candidates):

@@ -35,7 +35,7 @@ import Testing
     @Test func binaryValuesPredictionsAndReasons() throws {
         let model = try Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3),
                                                           Self.stump(feature: 1, left: -1, right: 3)], classes: ["no", "yes"])
-        let explainer = try ModelExplainer(model: model)
+        let explainer = ModelExplainer(model: model)
         let features: [Double] = [2, 0, 0, 1]
         let explanation = try explainer.explain(features: features, options: ExplanationOptions(threads: 1))
         #expect(explanation.values == [3, -1, 0, -1, 3, 0])
@@ -68,7 +68,7 @@ import Testing
     /// reference picks the candidates nearest 0.5 (both, here) and gives the same.
     @Test func backgroundAndThresholdReferencesUseInterventionalTreeSHAP() throws {
         let model = try Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"])
-        let explainer = try ModelExplainer(model: model)
+        let explainer = ModelExplainer(model: model)
         let background: [Double] = [0, 0, 2, 1]
         let againstBackground = try explainer.explain(features: [2, 0], options: ExplanationOptions(reference: .background(background)))
         #expect(againstBackground.values == [2, 0, 1])
@@ -83,7 +83,7 @@ import Testing
     /// explains nothing.
     @Test func aThresholdUsesTheCandidatePredictionsGiven() throws {
         let model = try Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"])
-        let explainer = try ModelExplainer(model: model)
+        let explainer = ModelExplainer(model: model)
         let options = ExplanationOptions(reference: .threshold(0.5, background: [0, 0, 2, 1]), candidatePredictions: [.nan, 0.9])
         #expect(try explainer.explain(features: [2, 0], options: options).values == [0, 0, 3])
         var wrong = options
@@ -118,6 +118,24 @@ import Testing
         } catch {
             #expect(error.description == "`approved.csv` has no column `late`, a feature the model reads (did you mean `lat`?)")
         }
+    }
+
+    /// A model without training covers (as imported from ONNX) cannot be explained against
+    /// the average, but can against a background: interventional TreeSHAP needs no covers.
+    @Test func aModelWithoutCoversIsExplainedAgainstABackground() throws {
+        var tree = Tree()
+        let root = tree.appendNumericNode(feature: 0, threshold: 0.5, defaultLeft: true, gain: 1, hessian: 0, count: 0)
+        tree.leftChild[root] = tree.appendLeaf(value: -1, hessian: 0, count: 0)
+        tree.rightChild[root] = tree.appendLeaf(value: 3, hessian: 0, count: 0)
+        let explainer = ModelExplainer(model: try Self.model(task: .binary, trees: [tree], classes: ["no", "yes"]))
+        do {
+            _ = try explainer.explain(features: [2, 0])
+            Issue.record("a model without covers was explained against the average")
+        } catch {
+            #expect(error.description.contains("no training cover"), "\(error)")
+        }
+        let explanation = try explainer.explain(features: [2, 0], options: ExplanationOptions(reference: .background([0, 0, 2, 1])))
+        #expect(explanation.values == [2, 0, 1])
     }
 
     @Test func badInputIsRefused() throws {

@@ -26,7 +26,7 @@ public final class ServedModel: Sendable {
     let background: ServedBackground?
     /// The model prepared for TreeSHAP, made by the first explanation and kept (or why it
     /// cannot be).
-    private let preparedExplainer = Mutex<Result<ModelExplainer, ExplainError>?>(nil)
+    private let preparedExplainer = Mutex<ModelExplainer?>(nil)
 
     init(version: ModelVersion, model: Model, maxRows: Int, unknownFields: UnknownFieldPolicy, batching: BatchingPolicy?,
          metrics: ServerMetrics, background: ServedBackground? = nil) {
@@ -43,10 +43,10 @@ public final class ServedModel: Sendable {
     public var reference: String { "\(name)/\(version)" }
 
     /// The model's explainer, prepared on first use and reused by every later request.
-    func explainer() -> Result<ModelExplainer, ExplainError> {
+    func explainer() -> ModelExplainer {
         preparedExplainer.withLock { prepared in
             if let prepared { return prepared }
-            let made = Result { () throws(ExplainError) -> ModelExplainer in try ModelExplainer(model: model) }
+            let made = ModelExplainer(model: model)
             prepared = made
             return made
         }

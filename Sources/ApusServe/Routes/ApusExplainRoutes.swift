@@ -33,7 +33,7 @@ extension ServingState {
             let served = inference.served
             let explanation: ModelExplanation
             do {
-                explanation = try served.explainer().get()
+                explanation = try served.explainer()
                     .explain(features: inference.rows.features, rawScores: inference.rawScores, options: options)
             } catch {
                 throw RequestProblem(status: 400, kind: .invalidRequest, title: "Cannot explain",

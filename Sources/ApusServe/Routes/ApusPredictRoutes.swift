@@ -63,7 +63,7 @@ extension ServingState {
         let exact: Bool
         var note: String?
         do {
-            contributions = try inference.served.explainer().get().treeSHAP.values(features: inference.rows.features, threads: 1)
+            contributions = try inference.served.explainer().treeSHAP.get().values(features: inference.rows.features, threads: 1)
             exact = true
         } catch {
             contributions = inference.rows.features.withUnsafeBufferPointer { model.ensemble.pathContributions(features: $0, rows: rows) }
