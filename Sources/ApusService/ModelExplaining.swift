@@ -54,8 +54,10 @@ public enum ModelExplaining {
         case .lime:
             throw ServiceError("LIME gives local linear models, not SHAP values: use ModelExplaining.lime")
         case .tree, .interventional:
-            var options = ExplanationOptions(topK: topK, adverse: adverse, threads: settings.threads)
-            let candidates = try backgroundCandidates(model, features: features, settings: settings)
+            var options = ExplanationOptions(topK: topK, adverse: adverse, threads: settings.threads, thresholdRows: settings.backgroundRows)
+            // The background is read only when the values are relative to it.
+            let candidates = settings.threshold != nil || settings.method == .interventional
+                ? try backgroundCandidates(model, features: features, settings: settings) : []
             if let threshold = settings.threshold {
                 guard settings.backgroundRows >= 1 else { throw ServiceError("--background-rows must be at least 1, not \(settings.backgroundRows)") }
                 options.reference = .threshold(threshold, background: candidates)

@@ -19,16 +19,20 @@ public struct ExplanationOptions: Sendable, Equatable {
     /// background rows, if the caller has them already (a server keeps them with its
     /// ``ExplanationBackground``); nil to compute them for every explanation.
     public var candidatePredictions: [Double]?
+    /// How many rows nearest the threshold a threshold reference explains against (at least
+    /// 1). Defaults to ``ReasonReference/thresholdRowCount`` (100).
+    public var thresholdRows: Int
 
     /// Options; see the properties.
     public init(reference: ReasonReference = .average, topK: Int = 4, adverse: AdverseOutcome? = nil, minimumEffect: Double = 0,
-                threads: Int = 0, candidatePredictions: [Double]? = nil) {
+                threads: Int = 0, candidatePredictions: [Double]? = nil, thresholdRows: Int = ReasonReference.thresholdRowCount) {
         self.reference = reference
         self.topK = topK
         self.adverse = adverse
         self.minimumEffect = minimumEffect
         self.threads = threads
         self.candidatePredictions = candidatePredictions
+        self.thresholdRows = thresholdRows
     }
 }
 
@@ -159,7 +163,7 @@ public struct ModelExplainer: Sendable {
             background = rows
         case .threshold(let threshold, let candidates):
             background = try thresholdBackground(threshold: threshold, candidates: candidates, predictions: options.candidatePredictions,
-                                                 adverse: options.adverse)
+                                                 adverse: options.adverse, count: options.thresholdRows)
         }
         return try InterventionalTreeSHAP(model.ensemble, background: background, schema: model.schema)
             .values(features: features, threads: options.threads)
@@ -169,7 +173,7 @@ public struct ModelExplainer: Sendable {
     /// the positive class (binary), of the adverse class (multiclass: it must be named), or
     /// the predicted value (regression). `known` are the candidates' predictions if given.
     private func thresholdBackground(threshold: Double, candidates: [Double], predictions known: [Double]?,
-                                     adverse: AdverseOutcome?) throws(ExplainError) -> [Double] {
+                                     adverse: AdverseOutcome?, count thresholdRows: Int) throws(ExplainError) -> [Double] {
         let ensemble = model.ensemble, k = ensemble.scoresPerRow, featureCount = model.schema.count
         let predictions: [Double]
         if let known {
@@ -190,7 +194,7 @@ public struct ModelExplainer: Sendable {
             score = index
         }
         let scores = stride(from: score, to: predictions.count, by: k).map { predictions[$0] }
-        let chosen = try ReasonReference.nearestToThreshold(scores: scores, threshold: threshold)
+        let chosen = try ReasonReference.nearestToThreshold(scores: scores, threshold: threshold, count: thresholdRows)
         return try ReasonReference.rows(chosen, of: candidates, featureCount: featureCount)
     }
 }

@@ -72,6 +72,21 @@ struct ExplainCommandTests {
         // Against the rows nearest the threshold, the bias is their mean raw score: near logit(0.3).
         let bias = try Self.numbers(try Self.read(work, "threshold.csv"), "bias")[0]
         #expect(abs(bias - log(0.3 / 0.7)) < 0.5, "bias \(bias)")
+        // With --background-rows 10: the mean raw score of the 10 training rows whose
+        // probability is nearest 0.3 (ties by row), picked here from `apus predict`.
+        let ten = try work.apus(["explain", "credit.apus", work.test, "--threshold", "0.3", "--background", work.train,
+                                 "--background-rows", "10", "--out", "ten.csv"])
+        #expect(ten.status == 0, "\(ten.error)")
+        #expect(try work.apus(["predict", "credit.apus", work.train, "--out", "p.csv"]).status == 0)
+        #expect(try work.apus(["predict", "credit.apus", work.train, "--raw", "--out", "r.csv"]).status == 0)
+        let probabilities = try Self.numbers(try Self.read(work, "p.csv"), "prediction")
+        let raws = try Self.numbers(try Self.read(work, "r.csv"), "prediction")
+        let nearest = probabilities.indices.sorted {
+            abs(probabilities[$0] - 0.3) != abs(probabilities[$1] - 0.3) ? abs(probabilities[$0] - 0.3) < abs(probabilities[$1] - 0.3) : $0 < $1
+        }.prefix(10)
+        let expected = nearest.map { raws[$0] }.reduce(0, +) / 10
+        let tenBias = try Self.numbers(try Self.read(work, "ten.csv"), "bias")[0]
+        #expect(abs(tenBias - expected) < 1e-9, "bias \(tenBias), expected \(expected)")
     }
 
     @Test func interactionsAndLIMETables() throws {
