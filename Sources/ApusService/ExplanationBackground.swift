@@ -24,6 +24,8 @@ public struct ExplanationBackground: Sendable {
     public let candidates: [Double]
     /// The candidates' predictions (`rows × scoresPerRow`, the link applied), computed once.
     public let candidatePredictions: [Double]
+    /// Interventional TreeSHAP prepared over ``sample``, for the `background` reference.
+    public let interventional: InterventionalTreeSHAP
 
     /// Rows in ``sample``.
     public var sampleRowCount: Int { featureCount > 0 ? sample.count / featureCount : 0 }
@@ -61,6 +63,9 @@ public struct ExplanationBackground: Sendable {
         sample.reserveCapacity(rows.count * width)
         for row in rows { sample += candidates[row * width..<(row + 1) * width] }
         self.sample = sample
+        do { interventional = try InterventionalTreeSHAP(model: model, background: sample) } catch {
+            throw ServiceError("\(what): \(error)")
+        }
     }
 
     /// At most ``maxCandidates`` rows of `table` (see ``sample(rows:count:seed:)``): a

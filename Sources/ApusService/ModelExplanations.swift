@@ -2,7 +2,7 @@ import ApusExplain
 import ApusModel
 
 /// What an explanation is relative to, and how its reason codes are chosen.
-public struct ExplanationOptions: Sendable, Equatable {
+public struct ExplanationOptions: Sendable {
     /// What the SHAP values are relative to. Defaults to ``ReasonReference/average``
     /// (path-dependent TreeSHAP).
     public var reference: ReasonReference
@@ -22,6 +22,10 @@ public struct ExplanationOptions: Sendable, Equatable {
     /// How many rows nearest the threshold a threshold reference explains against (at least
     /// 1). Defaults to ``ReasonReference/thresholdRowCount`` (100).
     public var thresholdRows: Int
+    /// Interventional TreeSHAP already prepared for the ``ApusExplain/ReasonReference/background(_:)``
+    /// reference's rows (a server keeps one with its ``ExplanationBackground``: preparing
+    /// routes every background row through every tree); nil to prepare one per explanation.
+    public var preparedBackground: InterventionalTreeSHAP?
 
     /// Options; see the properties.
     public init(reference: ReasonReference = .average, topK: Int = 4, adverse: AdverseOutcome? = nil, minimumEffect: Double = 0,
@@ -160,6 +164,7 @@ public struct ModelExplainer: Sendable {
         case .average:
             return try treeSHAP.get().values(features: features, threads: options.threads)
         case .background(let rows):
+            if let prepared = options.preparedBackground { return try prepared.values(features: features, threads: options.threads) }
             background = rows
         case .threshold(let threshold, let candidates):
             background = try thresholdBackground(threshold: threshold, candidates: candidates, predictions: options.candidatePredictions,

@@ -138,6 +138,16 @@ import Testing
         #expect(explanation.values == [2, 0, 1])
     }
 
+    /// A prepared interventional explainer is used as it is (a server prepares one per
+    /// background): here over other rows than the reference names, to show which is used.
+    @Test func aPreparedBackgroundExplainerIsUsed() throws {
+        let model = try Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"])
+        var options = ExplanationOptions(reference: .background([0, 0, 2, 1]))
+        options.preparedBackground = try InterventionalTreeSHAP(model: model, background: [0, 0])
+        // Against the one row late = 0 (score −1): bias −1, φ_late = 3 − (−1) = 4.
+        #expect(try ModelExplainer(model: model).explain(features: [2, 0], options: options).values == [4, 0, -1])
+    }
+
     @Test func badInputIsRefused() throws {
         let binary = try ModelExplainer(model: Self.model(task: .binary, trees: [Self.stump(feature: 0, left: -1, right: 3)], classes: ["no", "yes"]))
         let multiclass = try ModelExplainer(model: Self.model(

@@ -28,7 +28,9 @@ enum ExplainRequest {
         case "average":
             options.reference = .average
         case "background":
-            options.reference = .background(try Self.background(of: served, for: reference).sample)
+            let background = try Self.background(of: served, for: reference)
+            options.reference = .background(background.sample)
+            options.preparedBackground = background.interventional
         case "threshold":
             let background = try Self.background(of: served, for: reference)
             let threshold = try Self.threshold(members.threshold, adverse: options.adverse, model: model)
