@@ -69,7 +69,10 @@ extension ModelExplaining {
             }
             let width = schema.count
             let one = Array(all[row * width..<(row + 1) * width])
-            let explained = try explain(model, features: one, settings: settings)
+            // The row is explained against the data (or the background), not against itself.
+            var rowSettings = settings
+            if rowSettings.background == nil { rowSettings.background = table }
+            let explained = try explain(model, features: one, settings: rowSettings)
             let attributions = try PlotAttributions(values: explained.values, outputs: model.ensemble.scoresPerRow, featureNames: names,
                                                     featureValues: one, levelNames: levels)
             return try WaterfallPlot.waterfall(row: 0, of: attributions, output: output, outputUnit: unit,

@@ -133,6 +133,22 @@ struct ExplainCommandTests {
         }
     }
 
+    /// A waterfall of one row by interventional TreeSHAP is relative to the data, not to the
+    /// row itself: E[f(X)] and f(x) differ.
+    @Test func anInterventionalWaterfallIsRelativeToTheData() throws {
+        let work = try Self.workspace()
+        defer { work.remove() }
+        let run = try work.apus(["explain", "credit.apus", work.test, "--method", "interventional", "--plot", "waterfall:7", "--out", "w.svg"])
+        #expect(run.status == 0, "\(run.error)")
+        let svg = try String(contentsOf: work.directory.appendingPathComponent("w.svg"), encoding: .utf8)
+        func label(_ prefix: String) -> String? {
+            guard let start = svg.range(of: prefix) else { return nil }
+            return String(svg[start.upperBound...].prefix { $0 != "<" && $0 != " " })
+        }
+        let expected = label("E[f(X)] = "), score = label("f(x) = ")
+        #expect(expected != nil && score != nil && expected != score, "E[f(X)] = \(expected ?? "?"), f(x) = \(score ?? "?")")
+    }
+
     @Test func badInputIsRefusedByName() throws {
         let work = try Self.workspace()
         defer { work.remove() }
