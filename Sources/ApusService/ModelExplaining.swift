@@ -86,9 +86,12 @@ public enum ModelExplaining {
                 let rows = model.schema.count > 0 ? features.count / model.schema.count : 0
                 let scores = try model.ensemble.rawScores(features: features, threads: settings.threads)
                 let k = model.ensemble.scoresPerRow
+                var codes: [AdverseOutcome: ReasonCodes] = [:]
                 for row in 0..<rows {
                     let outcome = adverse ?? mostProbable(scores[row * k..<(row + 1) * k])
-                    reasons.append(try ReasonCodes(model: model, count: topK, adverse: outcome).reasons(row: row, attributions: values, features: features))
+                    let reasonCodes = try codes[outcome] ?? ReasonCodes(model: model, count: topK, adverse: outcome)
+                    codes[outcome] = reasonCodes
+                    reasons.append(try reasonCodes.reasons(row: row, attributions: values, features: features))
                 }
             }
             return ExplainedRows(model: model, method: .kernel, features: features, values: values, reasons: reasons,

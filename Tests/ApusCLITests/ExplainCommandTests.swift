@@ -61,9 +61,13 @@ struct ExplainCommandTests {
         let reasons = try Self.texts(table, "reason_1").compactMap { $0 }
         #expect(!reasons.isEmpty && reasons.allSatisfy { $0.contains(" raised the risk by ") && $0.hasSuffix(" log-odds") }, "\(reasons.prefix(3))")
         try Self.expectAddsUpToRawScores(work, "tree.csv", tolerance: 1e-9)
-        for (method, extra, tolerance) in [("interventional", [String](), 1e-9), ("kernel", ["--samples", "300", "--background-rows", "10"], 1e-6)] {
+        for (method, extra, tolerance) in [("interventional", [String](), 1e-9), ("kernel", ["--samples", "300", "--background-rows", "10", "--reasons", "1"], 1e-6)] {
             let run = try work.apus(["explain", "credit.apus", work.test, "--method", method, "--background", work.train, "--out", "\(method).csv"] + extra)
             #expect(run.status == 0, "\(method): \(run.error)")
+            if method == "kernel" {
+                let reasons = try Self.texts(try Self.read(work, "kernel.csv"), "reason_1").compactMap { $0 }
+                #expect(!reasons.isEmpty && reasons.allSatisfy { $0.contains(" raised the risk by ") }, "\(reasons.prefix(2))")
+            }
             try Self.expectAddsUpToRawScores(work, "\(method).csv", tolerance: tolerance)
         }
         let threshold = try work.apus(["explain", "credit.apus", work.test, "--threshold", "0.3", "--background", work.train, "--out", "threshold.csv", "--reasons", "1"])
