@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The population stability index with its usual bands.
+public struct PSIResult: Sendable, Equatable {
+    /// How large the shift is: below 0.1 stable, 0.1 to 0.25 moderate, 0.25 and above significant.
+    public enum Band: String, Sendable { case stable, moderate, significant }
+    public let value: Double
+    public let band: Band
+}
+
+/// Drift measures on binned (or categorical) counts.
+public enum BinnedDrift {
+    /// The proportion that replaces an empty bin in PSI: Evidently's 0.0001.
+    public static let defaultEmptyBinProportion = 0.0001
+
+    /// PSI = Σ (pᵣ − p꜀) · ln(pᵣ / p꜀) over bins, with pᵣ and p꜀ the reference and current
+    /// proportions. An empty bin's proportion becomes `emptyBinProportion`, or, as Evidently
+    /// does, the smallest non-zero proportion divided by 10⁶ when that is smaller than it.
+    public static func psi(reference: [Double], current: [Double],
+                           emptyBinProportion: Double = defaultEmptyBinProportion,
+                           moderate: Double = 0.1, significant: Double = 0.25) throws(DriftError) -> PSIResult {
+        let (p, q) = try proportions(reference, current)
+        guard emptyBinProportion > 0 && emptyBinProportion < 1 else {
+            throw .invalidParameter(name: "emptyBinProportion", value: emptyBinProportion)
+        }
+        let fillP = fill(p, emptyBinProportion), fillQ = fill(q, emptyBinProportion)
+        var value = 0.0
+        for i in p.indices {
+            let a = p[i] == 0 ? fillP : p[i], b = q[i] == 0 ? fillQ : q[i]
+            value += (a - b) * log(a / b)
+        }
+        let band: PSIResult.Band = value >= significant ? .significant : value >= moderate ? .moderate : .stable
+        return PSIResult(value: value, band: band)
+    }
+
+    /// The Jensen–Shannon distance √(½ KL(p‖m) + ½ KL(q‖m)), m = (p + q)/2, of the normalised
+    /// counts, as `scipy.spatial.distance.jensenshannon(p, q, base)` computes it (natural logarithm
+    /// when `base` is nil; base 2 bounds it by 1).
+    public static func jensenShannon(reference: [Double], current: [Double], base: Double? = nil) throws(DriftError) -> Double {
+        let (p, q) = try proportions(reference, current)
+        if let base, !(base > 0 && base != 1) { throw .invalidParameter(name: "base", value: base) }
+        var divergence = 0.0
+        for i in p.indices {
+            let m = (p[i] + q[i]) / 2
+            if p[i] > 0 { divergence += p[i] * log(p[i] / m) }
+            if q[i] > 0 { divergence += q[i] * log(q[i] / m) }
+        }
+        if let base { divergence /= log(base) }
+        return (max(divergence, 0) / 2).squareRoot()
+    }
+
+    static func proportions(_ reference: [Double], _ current: [Double]) throws(DriftError) -> ([Double], [Double]) {
+        guard reference.count == current.count else {
+            throw .mismatchedCategories(reference: reference.count, current: current.count)
+        }
+        let r = try validatedTotal(reference, argument: "reference")
+        let c = try validatedTotal(current, argument: "current")
+        if r == 0 { throw .zeroTotal(argument: "reference") }
+        if c == 0 { throw .zeroTotal(argument: "current") }
+        return (reference.map { $0 / r }, current.map { $0 / c })
+    }
+
+    static func fill(_ p: [Double], _ epsilon: Double) -> Double {
+        var smallest = Double.infinity
+        for v in p where v > 0 { smallest = min(smallest, v) }
+        return smallest <= epsilon ? smallest / 1e6 : epsilon
+    }
+
+    /// Counts of both samples (NaN values removed) over `bins` equal-width bins spanning the pooled
+    /// range, as `numpy.histogram_bin_edges(concat, bins)` and `numpy.histogram` make them (last
+    /// bin closed; a constant sample spans value ± 0.5).
+    public static func histogram(reference: [Double], current: [Double], bins: Int) throws(DriftError)
+        -> (edges: [Double], reference: [Double], current: [Double]) {
+        guard bins > 0 else { throw .invalidParameter(name: "bins", value: Double(bins)) }
+        let a = try SortedSample(reference, argument: "reference")
+        let b = try SortedSample(current, argument: "current")
+        var low = min(a.values[0], b.values[0])
+        var high = max(a.values[a.values.count - 1], b.values[b.values.count - 1])
+        if low == high { low -= 0.5; high += 0.5 }
+        let step = (high - low) / Double(bins)
+        var edges = (0...bins).map { Double($0) * step + low }
+        edges[bins] = high
+        let norm = Double(bins) / (high - low)
+        func counts(_ values: [Double]) -> [Double] {
+            var result = [Double](repeating: 0, count: bins)
+            for x in values {
+                var index = Int((x - low) * norm)
+                if index >= bins { index = bins - 1 }
+                if index < 0 { index = 0 }
+                if x < edges[index] && index > 0 { index -= 1 }
+                if x >= edges[index + 1] && index != bins - 1 { index += 1 }
+                result[index] += 1
+            }
+            return result
+        }
+        return (edges, counts(a.values), counts(b.values))
+    }
+}

@@ -1,0 +1,28 @@
+/// Why a drift statistic could not be computed. Each case names the argument at fault.
+public enum DriftError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The sample named `argument` has no values once NaN (missing) values are removed.
+    case emptySample(argument: String, missing: Int)
+    /// The two count vectors do not have the same number of categories or bins.
+    case mismatchedCategories(reference: Int, current: Int)
+    /// A count is negative, NaN or infinite.
+    case invalidCount(argument: String, index: Int, value: Double)
+    /// The counts named `argument` add up to zero.
+    case zeroTotal(argument: String)
+    /// A parameter is out of its range.
+    case invalidParameter(name: String, value: Double)
+
+    public var description: String {
+        switch self {
+        case let .emptySample(argument, missing):
+            "\(argument) is empty after removing \(missing) missing (NaN) value\(missing == 1 ? "" : "s")"
+        case let .mismatchedCategories(reference, current):
+            "reference has \(reference) categories but current has \(current); the count vectors must align"
+        case let .invalidCount(argument, index, value):
+            "\(argument)[\(index)] is \(value); counts must be finite and non-negative"
+        case let .zeroTotal(argument):
+            "\(argument) counts add up to zero"
+        case let .invalidParameter(name, value):
+            "\(name) = \(value) is out of range"
+        }
+    }
+}
