@@ -70,6 +70,22 @@ public enum BinnedDrift {
         return smallest <= epsilon ? smallest / 1e6 : epsilon
     }
 
+    /// The number of bins `numpy.histogram_bin_edges(concat, bins='sturges')` makes for the pooled
+    /// samples (NaN removed): width = range / (log₂ N + 1), bins = ⌈range / width⌉, at least 1.
+    /// Evidently bins numeric columns with more than 20 distinct reference values this way for PSI.
+    public static func sturgesBinCount(reference: [Double], current: [Double]) throws(DriftError) -> Int {
+        var count = 0, low = Double.infinity, high = -Double.infinity
+        for x in reference where !x.isNaN { count += 1; low = min(low, x); high = max(high, x) }
+        if count == 0 { throw .emptySample(argument: "reference", missing: reference.count) }
+        let referenceCount = count
+        for x in current where !x.isNaN { count += 1; low = min(low, x); high = max(high, x) }
+        if count == referenceCount { throw .emptySample(argument: "current", missing: current.count) }
+        let range = high - low
+        let width = range / (log2(Double(count)) + 1)
+        guard width > 0 else { return 1 }
+        return max(Int((range / width).rounded(.up)), 1)
+    }
+
     /// Counts of both samples (NaN values removed) over `bins` equal-width bins spanning the pooled
     /// range, as `numpy.histogram_bin_edges(concat, bins)` and `numpy.histogram` make them (last
     /// bin closed; a constant sample spans value ± 0.5).

@@ -18,6 +18,7 @@ struct ContinuousDriftTests {
         #expect(h.reference == v["reference_counts"])
         #expect(h.current == v["current_counts"])
         #expect(h.edges == v["edges"])
+        #expect(Double(try BinnedDrift.sturgesBinCount(reference: reference, current: current)) == v["sturges_bins"]?.first)
         let js = try BinnedDrift.jensenShannon(reference: h.reference, current: h.current)
         #expect(DriftReference.close(js, try #require(v["js"]?.first), relative: 1e-9, absolute: 1e-15))
         let js2 = try BinnedDrift.jensenShannon(reference: h.reference, current: h.current, base: 2)

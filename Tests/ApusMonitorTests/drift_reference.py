@@ -55,6 +55,7 @@ def ks_case(name, a, b, bins=10):
         f.write(line("js", distance.jensenshannon(ha, hb)))
         f.write(line("js_base2", distance.jensenshannon(ha, hb, base=2)))
         f.write(line("psi", psi(ha, hb)))
+        f.write(line("sturges_bins", len(np.histogram_bin_edges(np.concatenate([ca, cb]), bins="sturges")) - 1))
 
 
 rng = np.random.default_rng(8)
