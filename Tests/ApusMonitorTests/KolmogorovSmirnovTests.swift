@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Kolmogorov–Smirnov against scipy")
 struct KolmogorovSmirnovTests {
-    static let cases = ["small_equal", "small_unequal", "ties", "nans", "exact_large", "identical",
+    static let cases = ["small_equal", "small_unequal", "ties", "nans", "exact_large", "exact_small_p", "identical",
                         "asymp_durbin", "asymp_smirnov", "asymp_small_n", "asymp_tiny_p", "asymp_pelz_good"]
 
     @Test("ks_2samp statistic to 1e-9 and p-value to 1e-6", arguments: cases)

@@ -66,6 +66,7 @@ a = rng.normal(0, 1, 50); a[[3, 17, 40]] = np.nan
 b = rng.exponential(1, 60); b[[0, 59]] = np.nan
 ks_case("nans", a, b)
 ks_case("exact_large", rng.normal(0, 1, 5000), rng.normal(0.03, 1, 7000), bins=30)
+ks_case("exact_small_p", rng.normal(0, 1, 300), rng.normal(0.6, 1, 400))
 ks_case("identical", np.arange(20.0), np.arange(20.0))
 ks_case("asymp_durbin", rng.normal(0, 1, 20000), rng.normal(0.01, 1, 15000), bins=30)
 ks_case("asymp_smirnov", rng.normal(0, 1, 12000), rng.normal(0.05, 1, 11000), bins=30)
