@@ -150,21 +150,7 @@ struct LeafPathForest: Sendable {
             let value = p.leafValue[leaf]
             let fraction = p.fraction + start
             let w = p.weights + m * stride
-            // h(x) = Π over agreed features (x + p_j); z = Π over the others p_j.
-            var z = 1.0, ones = 0
-            poly[0] = 1
-            for k in 0..<m {
-                let pk = fraction[k]
-                if mask >> UInt64(k) & 1 != 0 {
-                    ones += 1
-                    poly[ones] = poly[ones - 1]
-                    var t = ones - 1
-                    while t > 0 { poly[t] = poly[t - 1] + pk * poly[t]; t -= 1 }
-                    poly[0] *= pk
-                } else {
-                    z *= pk
-                }
-            }
+            let (z, ones) = Self.agreedPolynomial(mask: mask, fractions: fraction, count: m, into: poly)
             let scale = value * z
             if ones < m {
                 var h = 0.0
@@ -182,6 +168,30 @@ struct LeafPathForest: Sendable {
                 phi[Int(feature[k])] += scale * (1 - pk) * h
             }
         }
+    }
+
+    /// The coefficients of h(x) = Π over the agreed elements (x + p_j), written to `poly`
+    /// (`ones + 1` of them), and z = Π over the other elements p_j, for a leaf's `count`
+    /// path elements of which `mask` marks the agreed.
+    @inline(__always)
+    static func agreedPolynomial(
+        mask: UInt64, fractions: UnsafePointer<Double>, count m: Int, into poly: UnsafeMutablePointer<Double>
+    ) -> (z: Double, ones: Int) {
+        var z = 1.0, ones = 0
+        poly[0] = 1
+        for k in 0..<m {
+            let pk = fractions[k]
+            if mask >> UInt64(k) & 1 != 0 {
+                ones += 1
+                poly[ones] = poly[ones - 1]
+                var t = ones - 1
+                while t > 0 { poly[t] = poly[t - 1] + pk * poly[t]; t -= 1 }
+                poly[0] *= pk
+            } else {
+                z *= pk
+            }
+        }
+        return (z, ones)
     }
 
     /// The row's mask of every slot of tree `t` (internal nodes, then leaves): which of the

@@ -61,20 +61,7 @@ extension LeafPathForest {
         let (poly, deflated, pairs, shares, stride) = scratch
         let agrees = { (k: Int) -> Bool in mask >> UInt64(k) & 1 != 0 }
         // h over the agreed elements, and z over the others.
-        var z = 1.0, ones = 0
-        poly[0] = 1
-        for k in 0..<m {
-            let pk = fraction[k]
-            if agrees(k) {
-                ones += 1
-                poly[ones] = poly[ones - 1]
-                var t = ones - 1
-                while t > 0 { poly[t] = poly[t - 1] + pk * poly[t]; t -= 1 }
-                poly[0] *= pk
-            } else {
-                z *= pk
-            }
-        }
+        let (z, ones) = Self.agreedPolynomial(mask: mask, fractions: fraction, count: m, into: poly)
         // h / (x + p_k) for each agreed k (degree ones − 1), from the top coefficient down.
         for k in 0..<m where agrees(k) {
             let q = deflated + k * stride, pk = fraction[k]

@@ -94,7 +94,7 @@ extension ModelExplaining {
                 levelNames: dependence.categorical ? levels[index] : [], rug: dependence.categorical ? [] : rug,
                 outputLabel: predictionLabel(model, output: output), title: "Partial dependence on \(name)").svg()
         case .summary, .importance, .dependence:
-            let (sample, sampled) = plottedRows(all, rows: rows, width: schema.count, seed: settings.seed)
+            let (sample, sampled) = try plottedRows(all, rows: rows, width: schema.count, seed: settings.seed)
             let explained = try explain(model, features: sample, settings: settings)
             let attributions = try PlotAttributions(values: explained.values, outputs: model.ensemble.scoresPerRow, featureNames: names,
                                                     featureValues: sample, levelNames: levels)
@@ -129,13 +129,10 @@ extension ModelExplaining {
     }
 
     /// The rows a beeswarm or dependence plot draws: all, or a seeded sample in data order.
-    static func plottedRows(_ features: [Double], rows: Int, width: Int, seed: UInt64) -> ([Double], Int) {
+    static func plottedRows(_ features: [Double], rows: Int, width: Int, seed: UInt64) throws -> ([Double], Int) {
         let limit = ExplanationPlot.maximumPlottedRows
         guard rows > limit else { return (features, rows) }
-        var chosen: [Double] = []
-        chosen.reserveCapacity(limit * width)
-        for row in ExplanationBackground.sample(rows: rows, count: limit, seed: seed) { chosen += features[row * width..<(row + 1) * width] }
-        return (chosen, limit)
+        return (try ReasonReference.rows(ExplanationBackground.sample(rows: rows, count: limit, seed: seed), of: features, featureCount: width), limit)
     }
 
     /// The feature with the largest mean |interaction value| with `feature` over up to 100

@@ -88,7 +88,7 @@ public enum ModelExplaining {
                 let k = model.ensemble.scoresPerRow
                 var codes: [AdverseOutcome: ReasonCodes] = [:]
                 for row in 0..<rows {
-                    let outcome = adverse ?? mostProbable(scores[row * k..<(row + 1) * k])
+                    let outcome = adverse ?? ModelExplainer.defaultAdverse(scores: scores[row * k..<(row + 1) * k])
                     let reasonCodes = try codes[outcome] ?? ReasonCodes(model: model, count: topK, adverse: outcome)
                     codes[outcome] = reasonCodes
                     reasons.append(try reasonCodes.reasons(row: row, attributions: values, features: features))
@@ -97,14 +97,6 @@ public enum ModelExplaining {
             return ExplainedRows(model: model, method: .kernel, features: features, values: values, reasons: reasons,
                                  backgroundRows: background.count / max(1, model.schema.count))
         }
-    }
-
-    /// Higher for one score; the most probable class (the first of equals) for several.
-    static func mostProbable(_ scores: ArraySlice<Double>) -> AdverseOutcome {
-        guard scores.count > 1 else { return .higher }
-        var best = scores.startIndex
-        for index in scores.indices where scores[index] > scores[best] { best = index }
-        return .classIndex(best - scores.startIndex)
     }
 
     /// The background's rows (or the data's, without one), encoded.
@@ -121,12 +113,8 @@ public enum ModelExplaining {
         let width = model.schema.count
         let rows = width > 0 ? candidates.count / width : 0
         guard rows > settings.backgroundRows else { return candidates }
-        var chosen: [Double] = []
-        chosen.reserveCapacity(settings.backgroundRows * width)
-        for row in ExplanationBackground.sample(rows: rows, count: settings.backgroundRows, seed: settings.seed) {
-            chosen += candidates[row * width..<(row + 1) * width]
-        }
-        return chosen
+        return try ReasonReference.rows(ExplanationBackground.sample(rows: rows, count: settings.backgroundRows, seed: settings.seed),
+                                        of: candidates, featureCount: width)
     }
 
     /// The SHAP values as a table: the `idColumn` of `table` first if given, `class` for a

@@ -131,7 +131,7 @@ public struct ModelExplainer: Sendable {
         var predictions = scores
         predictions.withUnsafeMutableBufferPointer { ensemble.link.apply($0, scoresPerRow: k) }
         let values = try attributions(features: features, options: options)
-        let adverse = (0..<rows).map { row in options.adverse ?? defaultAdverse(scores: scores[row * k..<(row + 1) * k]) }
+        let adverse = (0..<rows).map { row in options.adverse ?? Self.defaultAdverse(scores: scores[row * k..<(row + 1) * k]) }
         var codes: [AdverseOutcome: ReasonCodes] = [:]
         var reasons: [[ReasonCode]] = []
         reasons.reserveCapacity(rows)
@@ -150,7 +150,7 @@ public struct ModelExplainer: Sendable {
     }
 
     /// Higher for one score; the most probable class (the first of equals) for several.
-    private func defaultAdverse(scores: ArraySlice<Double>) -> AdverseOutcome {
+    static func defaultAdverse(scores: ArraySlice<Double>) -> AdverseOutcome {
         guard scores.count > 1 else { return .higher }
         var best = scores.startIndex
         for index in scores.indices where scores[index] > scores[best] { best = index }
