@@ -86,33 +86,47 @@ public enum BinnedDrift {
         return max(Int((range / width).rounded(.up)), 1)
     }
 
+    /// The Sturges bin count of samples already sorted with their missing values removed.
+    public static func sturgesBinCount(_ a: SortedSample, _ b: SortedSample) -> Int {
+        let count = a.values.count + b.values.count
+        let low = min(a.values[0], b.values[0])
+        let high = max(a.values[a.values.count - 1], b.values[b.values.count - 1])
+        let range = high - low
+        let width = range / (log2(Double(count)) + 1)
+        guard width > 0 else { return 1 }
+        return max(Int((range / width).rounded(.up)), 1)
+    }
+
     /// Counts of both samples (NaN values removed) over `bins` equal-width bins spanning the pooled
     /// range, as `numpy.histogram_bin_edges(concat, bins)` and `numpy.histogram` make them (last
     /// bin closed; a constant sample spans value ± 0.5).
     public static func histogram(reference: [Double], current: [Double], bins: Int) throws(DriftError)
         -> (edges: [Double], reference: [Double], current: [Double]) {
         guard bins > 0 else { throw .invalidParameter(name: "bins", value: Double(bins)) }
-        let a = try SortedSample(reference, argument: "reference")
-        let b = try SortedSample(current, argument: "current")
+        return histogram(try SortedSample(reference, argument: "reference"), try SortedSample(current, argument: "current"), bins: bins)
+    }
+
+    /// The same histogram of samples already sorted with their missing values removed: each bin's
+    /// count is found by binary search for its edges (numpy's index correction makes bin i exactly
+    /// the values in [edgeᵢ, edgeᵢ₊₁), the last bin closed), so it costs O(bins · log n).
+    public static func histogram(_ a: SortedSample, _ b: SortedSample, bins: Int) -> (edges: [Double], reference: [Double], current: [Double]) {
+        let bins = max(bins, 1)
         var low = min(a.values[0], b.values[0])
         var high = max(a.values[a.values.count - 1], b.values[b.values.count - 1])
         if low == high { low -= 0.5; high += 0.5 }
         let step = (high - low) / Double(bins)
         var edges = (0...bins).map { Double($0) * step + low }
         edges[bins] = high
-        let norm = Double(bins) / (high - low)
-        func counts(_ values: [Double]) -> [Double] {
+        func counts(_ sample: SortedSample) -> [Double] {
             var result = [Double](repeating: 0, count: bins)
-            for x in values {
-                var index = Int((x - low) * norm)
-                if index >= bins { index = bins - 1 }
-                if index < 0 { index = 0 }
-                if x < edges[index] && index > 0 { index -= 1 }
-                if x >= edges[index + 1] && index != bins - 1 { index += 1 }
-                result[index] += 1
+            var below = 0
+            for bin in 0..<bins {
+                let next = bin == bins - 1 ? sample.values.count : sample.countBelow(edges[bin + 1])
+                result[bin] = Double(next - below)
+                below = next
             }
             return result
         }
-        return (edges, counts(a.values), counts(b.values))
+        return (edges, counts(a), counts(b))
     }
 }

@@ -23,8 +23,11 @@ public enum KolmogorovSmirnov {
     /// Compares `reference` with `current` (NaN values are missing: removed and counted).
     /// Sorts both samples once: O(n log n), no per-value allocation.
     public static func test(reference: [Double], current: [Double]) throws(DriftError) -> KolmogorovSmirnovResult {
-        let a = try SortedSample(reference, argument: "reference")
-        let b = try SortedSample(current, argument: "current")
+        test(try SortedSample(reference, argument: "reference"), try SortedSample(current, argument: "current"))
+    }
+
+    /// The test on samples already sorted with their missing values removed.
+    public static func test(_ a: SortedSample, _ b: SortedSample) -> KolmogorovSmirnovResult {
         let n1 = a.values.count, n2 = b.values.count
         var d = statistic(a.values, b.values)
         var pValue = Double.nan

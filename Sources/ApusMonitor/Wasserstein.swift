@@ -13,14 +13,17 @@ public enum Wasserstein {
     public static func normalizedDistance(reference: [Double], current: [Double]) throws(DriftError) -> Double {
         let a = try SortedSample(reference, argument: "reference")
         let b = try SortedSample(current, argument: "current")
-        var mean = 0.0
-        for v in a.values { mean += v }
-        mean /= Double(a.values.count)
-        var squares = 0.0
-        for v in a.values { squares += (v - mean) * (v - mean) }
-        let deviation = (squares / Double(a.values.count)).squareRoot()
-        return distance(sorted: a.values, b.values) / max(deviation, 0.001)
+        return normalized(distance(sorted: a.values, b.values), referenceDeviation: a.meanAndDeviation.deviation)
     }
+
+    /// Evidently's normalisation of a distance: ÷ the reference's standard deviation, or ÷ 0.001
+    /// when that is smaller.
+    public static func normalized(_ distance: Double, referenceDeviation: Double) -> Double {
+        distance / max(referenceDeviation, 0.001)
+    }
+
+    /// The distance between samples already sorted with their missing values removed.
+    public static func distance(_ a: SortedSample, _ b: SortedSample) -> Double { distance(sorted: a.values, b.values) }
 
     static func distance(sorted x: [Double], _ y: [Double]) -> Double {
         let n1 = Double(x.count), n2 = Double(y.count)
