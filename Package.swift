@@ -54,7 +54,7 @@ let package = Package(
         ),
         // The services every front end calls: inspecting data, training (recorded as runs),
         // scoring, resolving model references against the store.
-        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusFormats", "ApusExplain"]),
+        .target(name: "ApusService", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusFormats", "ApusExplain", "ApusMonitor"]),
         // The HTTP server: KServe V2, MLflow scoring and Apus's own routes, metrics, adaptive
         // batching, live aliases, the prediction log. A front end over ApusService that also
         // reads ApusModel and ApusStore directly on its hot path (decision 0004).
@@ -97,6 +97,7 @@ let package = Package(
                 "ApusService",
                 "ApusStore",
                 "ApusServe",
+                "ApusMonitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,7 +113,7 @@ let package = Package(
         .testTarget(name: "ApusExplainTests", dependencies: ["ApusExplain", "ApusModel", "ApusFormats", "ApusTrain", "ApusTable"], exclude: ["shap_reference.py", "shap_interventional_reference.py", "shap_interactions_reference.py", "shap_custom_trees.py", "agnostic_reference.py"]),
         // GRDB directly, to tamper with a store's file the way someone holding it could.
         .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore", "ApusModel"]),
+        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore", "ApusModel", "ApusMonitor"]),
         .testTarget(
             name: "ApusServeTests",
             dependencies: [
