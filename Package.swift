@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "ApusExplainTests", dependencies: ["ApusExplain", "ApusModel", "ApusFormats", "ApusTrain", "ApusTable"], exclude: ["shap_reference.py", "shap_interventional_reference.py", "shap_interactions_reference.py", "shap_custom_trees.py", "agnostic_reference.py"]),
         // GRDB directly, to tamper with a store's file the way someone holding it could.
         .testTarget(name: "ApusStoreTests", dependencies: ["ApusStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore", "ApusModel", "ApusMonitor"]),
+        .testTarget(name: "ApusServiceTests", dependencies: ["ApusService", "ApusTable", "ApusStore", "ApusModel", "ApusMonitor", "ApusTrain"], exclude: ["monitor_reference.py"]),
         .testTarget(
             name: "ApusServeTests",
             dependencies: [
