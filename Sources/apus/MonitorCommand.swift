@@ -30,8 +30,23 @@ struct Monitor: ParsableCommand {
     @Option(help: "A CSV file of reference rows (default: the profile stored with the model's training run).")
     var reference: String?
 
-    @Option(help: "A CSV file of current rows.")
+    @Option(help: "A CSV file of current rows (default: the model version's prediction log since --since).")
     var current: String?
+
+    @Option(help: "The start of the prediction-log window: a duration before now (90m, 24h, 7d) or an ISO 8601 UTC time.")
+    var since: String?
+
+    @Option(help: "The end of the prediction-log window (default: now).")
+    var until: String?
+
+    @Option(help: "A column of true outcomes in the current data (default with the prediction log: the feedback labels).")
+    var labels: String?
+
+    @Option(help: "A column naming each row's group, for the fairness table (need not be a model feature).")
+    var sensitive: String?
+
+    @Option(help: "The probability at or above which a binary prediction counts as positive (fairness, estimated performance).")
+    var decisionThreshold: Double = 0.5
 
     @Option(help: "Where to write the report: .html for the page, .json for JSON; standard output if not given.")
     var out: String?
@@ -73,12 +88,23 @@ struct Monitor: ParsableCommand {
 
     func validate() throws {
         guard domainRows >= 20 else { throw ValidationError("--domain-rows must be at least 20, not \(domainRows)") }
+        guard current == nil || (since == nil && until == nil) else {
+            throw ValidationError("--since and --until read the prediction log; leave them out with --current FILE")
+        }
+        guard decisionThreshold > 0 && decisionThreshold < 1 else {
+            throw ValidationError("--decision-threshold must be between 0 and 1, not \(decisionThreshold)")
+        }
     }
 
     func run() throws {
         var request = MonitorRequest(model: model)
         request.referencePath = reference
         request.currentPath = current
+        request.since = since
+        request.until = until
+        request.labels = labels
+        request.sensitive = sensitive
+        request.decisionThreshold = decisionThreshold
         request.readOptions = try csv.readOptions()
         request.threads = csv.threads ?? 0
         request.drift.policy = policy

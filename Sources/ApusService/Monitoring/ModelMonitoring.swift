@@ -2,6 +2,7 @@ import ApusModel
 import ApusMonitor
 import ApusStore
 import ApusTable
+import ApusTrain
 import Foundation
 
 /// What a monitoring run found: the report (JSON tree, also rendered as HTML) and whether it
@@ -31,25 +32,56 @@ public enum ModelMonitoring {
         guard let referencePath = request.referencePath else {
             throw ServiceError("monitor: give the reference rows with --reference FILE.csv")
         }
-        guard let currentPath = request.currentPath else {
-            throw ServiceError("monitor: give the current rows with --current FILE.csv")
-        }
         var readOptions = request.readOptions
         if request.threads > 0 { readOptions.threads = request.threads }
         let reference = try CSVReader.read(path: referencePath, options: readOptions).table
-        let current = try CSVReader.read(path: currentPath, options: readOptions).table
-        let loaded = clock.now
 
-        let sections = try compare(model: model, reference: reference, current: current, request: request)
-        let finished = clock.now
+        var request = request
+        let current: Table
+        let currentJSON: ReportJSON
+        var times: [String]?
+        if let currentPath = request.currentPath {
+            current = try CSVReader.read(path: currentPath, options: readOptions).table
+            currentJSON = .object([("source", .string("file")), ("path", .string(currentPath)), ("rows", .integer(current.rowCount))])
+        } else {
+            guard let version = resolved.version else {
+                throw ServiceError("monitor: `\(request.model)` is a model file, which has no prediction log: give --current FILE.csv, or monitor a registered model (NAME@ALIAS)")
+            }
+            let since = try PredictionLogWindow.time(request.since ?? "24h")
+            let until = try request.until.map { try PredictionLogWindow.time($0) } ?? StoreClock.now()
+            let window = try PredictionLogWindow(store: try store(), model: model, name: version.model, version: version.version,
+                                                 since: since, until: until)
+            current = window.table
+            times = window.times
+            if request.labels == nil && window.labelled > 0 { request.labels = PredictionLogWindow.labelsColumn }
+            currentJSON = .object([
+                ("source", .string("prediction_log")), ("since", .string(since)), ("until", .string(until)),
+                ("rows", .integer(current.rowCount)), ("requests", .integer(window.requests)),
+                ("requests_without_inputs", .integer(window.requestsWithoutInputs)), ("labelled_rows", .integer(window.labelled)),
+            ])
+        }
+        let loaded = clock.now
 
         var members: [(String, ReportJSON)] = [
             ("apus_monitor", .integer(1)),
-            ("generated_at", .string(StoreClock.format(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))),
+            ("generated_at", .string(StoreClock.now())),
             ("model", modelJSON(resolved)),
             ("reference", .object([("source", .string("file")), ("path", .string(referencePath)), ("rows", .integer(reference.rowCount))])),
-            ("current", .object([("source", .string("file")), ("path", .string(currentPath)), ("rows", .integer(current.rowCount))])),
+            ("current", currentJSON),
         ]
+        if current.rowCount == 0 {
+            let finished = clock.now
+            members.append(("alert", .bool(false)))
+            members.append(("alert_reasons", .array([])))
+            members.append(("note", .string(request.currentPath == nil
+                ? "the prediction log holds no rows with inputs for this model version in the window: nothing to compare"
+                : "the current data has no rows: nothing to compare")))
+            members.append(("seconds", .object([("load", .number(seconds(loaded - started))), ("total", .number(seconds(finished - started)))])))
+            return MonitorOutcome(report: .object(members), alert: false, alertReasons: [])
+        }
+        let sections = try compare(model: model, reference: reference, current: current, request: request,
+                                   trainingMetrics: resolved.version?.metrics ?? [:], currentTimes: times)
+        let finished = clock.now
         members.append(contentsOf: sections.members)
         members.append(("seconds", .object([
             ("load", .number(seconds(loaded - started))), ("analysis", .number(seconds(finished - loaded))),
@@ -60,7 +92,8 @@ public enum ModelMonitoring {
 
     /// The report's analysis sections for two tables: options, alert, dataset drift, features,
     /// predictions, domain classifier.
-    static func compare(model: Model, reference: Table, current: Table, request: MonitorRequest) throws
+    static func compare(model: Model, reference: Table, current: Table, request: MonitorRequest,
+                        trainingMetrics: [String: Double], currentTimes: [String]? = nil) throws
         -> (members: [(String, ReportJSON)], alert: Bool, reasons: [String]) {
         let options = request.drift
         let (inputs, missing) = MonitorSamples.features(of: model.schema, reference: reference, current: current)
@@ -79,10 +112,11 @@ public enum ModelMonitoring {
 
         let conformedReference = MonitorSamples.conformed(reference, to: model.schema)
         let conformedCurrent = MonitorSamples.conformed(current, to: model.schema)
+        let referencePredictions = try MonitorPredictions(model: model, table: conformedReference, threads: request.threads)
+        let currentPredictions = try MonitorPredictions(model: model, table: conformedCurrent, threads: request.threads)
         var predictionDrift: FeatureDrift?
         if reference.rowCount > 0 && current.rowCount > 0 {
-            let ref = try MonitorPredictions(model: model, table: conformedReference, threads: request.threads)
-            let cur = try MonitorPredictions(model: model, table: conformedCurrent, threads: request.threads)
+            let ref = referencePredictions, cur = currentPredictions
             var predictionOptions = options
             predictionOptions.correction = .none
             do {
@@ -113,6 +147,25 @@ public enum ModelMonitoring {
         ]
         if let predictionDrift { members.append(("predictions", predictionDrift.json)) }
         if let domain { members.append(("domain_classifier", domainJSON(domain))) }
+        if let name = request.labels {
+            guard let column = current[name] else {
+                throw ServiceError("monitor: the current data has no labels column `\(name)`"
+                                   + (closestName(to: name, among: current.columnNames).map { " (did you mean `\($0)`?)" } ?? ""))
+            }
+            let labels = MonitorLabels(column, model: model)
+            var training: [(String, Double)] = ModelMetrics.names(task: model.task, objective: model.objective, labels: labels.values)
+                .compactMap { name in trainingMetrics[name].map { (name, $0) } }
+            var trainingSource = "the model version's validation metrics"
+            if training.isEmpty, let referenceColumn = reference[name] {
+                trainingSource = "the labelled reference rows"
+                training = MonitorPerformance.metrics(
+                    model: model, labels: MonitorLabels(referenceColumn, model: model), predictions: referencePredictions,
+                    rows: 0..<reference.rowCount) ?? []
+            }
+            members.append(("performance", MonitorPerformance.json(
+                model: model, labelsName: name == PredictionLogWindow.labelsColumn ? "feedback" : name, labels: labels, predictions: currentPredictions, training: training,
+                trainingSource: training.isEmpty ? "none" : trainingSource, times: currentTimes)))
+        }
         return (members, !reasons.isEmpty, reasons)
     }
 

@@ -1,0 +1,119 @@
+import ApusModel
+import ApusMonitor
+import ApusTable
+import ApusTrain
+
+/// True outcomes for monitoring: one label per row (class index, or value for regression), NaN
+/// where the row has none.
+struct MonitorLabels: Sendable {
+    var values: [Double]
+    /// Rows whose label is not one of the model's classes (or not a number for regression).
+    var unreadable: Int
+    /// The first such row (0-based) and its text.
+    var firstUnreadable: (row: Int, text: String)?
+
+    /// The labels of `column` under `model`'s classes; missing and unreadable labels are NaN.
+    init(_ column: Column, model: Model) {
+        var index: [String: Int] = [:]
+        for (position, label) in model.classes.enumerated() { index[label] = position }
+        var values = [Double](repeating: .nan, count: column.count)
+        var unreadable = 0
+        var first: (Int, String)?
+        for row in 0..<column.count {
+            guard let text = column.formattedValue(at: row) else { continue }
+            let value: Double? = model.task == .regression ? Double(text) : index[text].map(Double.init)
+                ?? (Double(text).flatMap { number in index[ReportNumber.integerText(number)].map(Double.init) })
+            if let value {
+                values[row] = value
+            } else {
+                unreadable += 1
+                if first == nil { first = (row, text) }
+            }
+        }
+        self.values = values
+        self.unreadable = unreadable
+        firstUnreadable = first
+    }
+
+    var labelled: Int { values.lazy.filter { !$0.isNaN }.count }
+}
+
+/// Small number formatting shared by the monitoring sections.
+enum ReportNumber {
+    /// "1" for 1.0, else the number's shortest text.
+    static func integerText(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+}
+
+/// The performance section: the task's metrics on the labelled current rows, overall and by
+/// window, against the training metrics.
+enum MonitorPerformance {
+    /// NannyML's default: the current rows split into 10 consecutive chunks.
+    static let defaultWindows = 10
+
+    /// The task's metrics of the rows in `rows` that have a label, or nil with fewer than two
+    /// labelled rows (or a metric that cannot be computed, e.g. AUC with one class).
+    static func metrics(model: Model, labels: MonitorLabels, predictions: MonitorPredictions, rows: Range<Int>) -> [(String, Double)]? {
+        let k = model.ensemble.scoresPerRow
+        var y: [Double] = [], p: [Double] = []
+        for row in rows where !labels.values[row].isNaN {
+            y.append(labels.values[row])
+            if model.task == .multiclass {
+                p.append(contentsOf: predictions.probabilities[(row * k)..<((row + 1) * k)])
+            } else {
+                p.append(predictions.values[row])
+            }
+        }
+        guard y.count >= 2 else { return nil }
+        var results: [(String, Double)] = []
+        for name in ModelMetrics.names(task: model.task, objective: model.objective, labels: y) {
+            guard let metric = try? Metrics.named(name), let value = try? metric.evaluate(labels: y, predictions: p) else { continue }
+            results.append((metric.name, value))
+        }
+        return results.isEmpty ? nil : results
+    }
+
+    /// The section's JSON. `training` holds the metrics the model version recorded (or those
+    /// measured on labelled reference rows); `windowBounds` names each window's first and last
+    /// row's time when the rows came from the prediction log.
+    static func json(model: Model, labelsName: String, labels: MonitorLabels, predictions: MonitorPredictions,
+                     training: [(String, Double)], trainingSource: String, times: [String]?,
+                     windows: Int = defaultWindows) -> ReportJSON {
+        let rows = labels.values.count
+        func object(_ metrics: [(String, Double)]?) -> ReportJSON {
+            .object((metrics ?? []).map { ($0.0, .number($0.1)) })
+        }
+        let overall = metrics(model: model, labels: labels, predictions: predictions, rows: 0..<rows)
+        var members: [(String, ReportJSON)] = [
+            ("labels", .string(labelsName)),
+            ("metric_names", .array(ModelMetrics.names(task: model.task, objective: model.objective, labels: labels.values.filter { !$0.isNaN })
+                .map { .string($0) })),
+            ("training", object(training)),
+            ("training_source", .string(trainingSource)),
+            ("current", .object([
+                ("rows", .integer(rows)), ("labelled", .integer(labels.labelled)), ("metrics", object(overall)),
+            ])),
+        ]
+        var chunks: [ReportJSON] = []
+        let count = min(windows, rows)
+        for window in 0..<count {
+            let start = rows * window / count, end = rows * (window + 1) / count
+            guard end > start else { continue }
+            var chunk: [(String, ReportJSON)] = []
+            if let times { chunk += [("start", .string(times[start])), ("end", .string(times[end - 1]))] }
+            chunk += [("first_row", .integer(start + 1)), ("last_row", .integer(end))]
+            let labelled = labels.values[start..<end].lazy.filter { !$0.isNaN }.count
+            chunk += [("rows", .integer(end - start)), ("labelled", .integer(labelled)),
+                      ("metrics", object(metrics(model: model, labels: labels, predictions: predictions, rows: start..<end)))]
+            chunks.append(.object(chunk))
+        }
+        members.append(("windows", .array(chunks)))
+        if labels.unreadable > 0, let first = labels.firstUnreadable {
+            members.append(("note", .string(
+                "\(labels.unreadable) label\(labels.unreadable == 1 ? "" : "s") of `\(labelsName)` could not be read (row \(first.row + 1): `\(first.text)` is not "
+                + (model.task == .regression ? "a number" : "one of the classes \(model.classes.joined(separator: ", "))") + "); those rows are left out")))
+        }
+        return .object(members)
+    }
+}
