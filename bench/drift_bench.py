@@ -21,8 +21,9 @@ maximum RSS as the kernel reports it to the parent):
              Evidently's own per-column test status.
   ks         drift_anchor.py --skip-evidently: scipy.stats.ks_2samp on every column.
              seconds: its `ks_s`; verdict: p < 0.05 (a statistical reference, not a tool).
-  apus       .build/release/apus monitor [MODEL] --reference REF --current CUR
-             --target label --json. seconds: its own `seconds` (the number, or `total` if it
+  apus       .build/release/apus monitor MODEL --reference REF --current CUR --json (MODEL:
+             --model, or trained once on the reference by `apus train`; its report covers the
+             features, the predictions and the domain classifier). seconds: its own `seconds` (the number, or `total` if it
              is an object) when given; verdicts: each feature's `drifted`. Exit status 0 or 3
              (drift alert) with a JSON object on stdout is success; anything else (binary
              missing, unknown subcommand, bad JSON) is recorded and the anchor still reported.
@@ -215,10 +216,22 @@ def apus_seconds(out):
     return None
 
 
+def train_model(apus, ref, rows):
+    """The model `apus monitor` watches: trained once by `apus train` on the reference file (cached
+    beside the data as higgs-{N}-model.apus; 100 rounds, the defaults otherwise)."""
+    path = os.path.join(DATA, f"higgs-{size_name(rows)}-model.apus")
+    if os.path.exists(path):
+        return path
+    log(f"training the monitored model on {rel(ref)} -> {rel(path)}")
+    with tempfile.TemporaryDirectory() as store:
+        subprocess.run([apus, "train", ref, "--target", TARGET, "--out", path], check=True,
+                       env={**os.environ, "APUS_STORE": store}, stdout=subprocess.DEVNULL)
+    return path
+
+
 def run_apus(apus, model, ref, cur, timer):
-    """`apus monitor [MODEL] --reference REF --current CUR --target label --json`."""
-    command = [apus, "monitor"] + ([model] if model else []) + \
-              ["--reference", ref, "--current", cur, "--target", TARGET, "--json"]
+    """`apus monitor MODEL --reference REF --current CUR --json` (the model's target is left out)."""
+    command = [apus, "monitor", model, "--reference", ref, "--current", cur, "--json"]
     if not os.access(apus, os.X_OK):
         log(f"  ! {rel(apus)} is missing: Apus not run")
         return {"command": command, "error": f"{rel(apus)} missing"}
@@ -371,7 +384,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows per file (default 1,000,000)")
     parser.add_argument("--tools", default=",".join(TOOLS), help="any of evidently,ks,apus")
-    parser.add_argument("--model", help="model file passed to `apus monitor` as its first argument")
+    parser.add_argument("--model", help="the model `apus monitor` watches (default: trained by `apus train` on the "
+                                        "reference file once, cached in bench/data/)")
     parser.add_argument("--apus", default=os.path.join(ROOT, ".build", "release", "apus"))
     parser.add_argument("--no-build", action="store_true", help="skip `swift build -c release --product apus`")
     parser.add_argument("--evidently-python", default=os.environ.get("EVIDENTLY_PYTHON", DEFAULT_EVIDENTLY_PYTHON),
@@ -409,6 +423,8 @@ def main():
     load_before = os.getloadavg()
     before = quiet_check()
     log(f"other processes used {fmt(before, '.0%', '?')} of the CPUs in the last 2 s")
+    if "apus" in tools and not args.model and os.access(args.apus, os.X_OK):
+        args.model = train_model(args.apus, files["reference"], args.rows)
     runs = {}
     for pair, title in PAIRS:
         log(f"{pair}: {title}")
