@@ -10,6 +10,12 @@ public enum DriftError: Error, Equatable, Sendable, CustomStringConvertible {
     case zeroTotal(argument: String)
     /// A parameter is out of its range.
     case invalidParameter(name: String, value: Double)
+    /// Two per-row arguments have different lengths (`argument` has `count` values, `expected` has `expectedCount`).
+    case lengthMismatch(argument: String, count: Int, expected: String, expectedCount: Int)
+    /// A per-row argument has no rows.
+    case emptyInput(argument: String)
+    /// A probability is NaN or outside [0, 1].
+    case invalidProbability(argument: String, index: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -23,6 +29,12 @@ public enum DriftError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(argument) counts add up to zero"
         case let .invalidParameter(name, value):
             "\(name) = \(value) is out of range"
+        case let .lengthMismatch(argument, count, expected, expectedCount):
+            "\(argument) has \(count) value\(count == 1 ? "" : "s") but \(expected) has \(expectedCount); they must have one value per row"
+        case let .emptyInput(argument):
+            "\(argument) is empty; at least one row is needed"
+        case let .invalidProbability(argument, index, value):
+            "\(argument)[\(index)] is \(value); probabilities must be in [0, 1]"
         }
     }
 }
