@@ -147,24 +147,51 @@ public enum ModelMonitoring {
         ]
         if let predictionDrift { members.append(("predictions", predictionDrift.json)) }
         if let domain { members.append(("domain_classifier", domainJSON(domain))) }
+        var labels: MonitorLabels?
+        var training: [(String, Double)] = []
+        var trainingSource = "none"
         if let name = request.labels {
             guard let column = current[name] else {
                 throw ServiceError("monitor: the current data has no labels column `\(name)`"
                                    + (closestName(to: name, among: current.columnNames).map { " (did you mean `\($0)`?)" } ?? ""))
             }
-            let labels = MonitorLabels(column, model: model)
-            var training: [(String, Double)] = ModelMetrics.names(task: model.task, objective: model.objective, labels: labels.values)
+            let read = MonitorLabels(column, model: model)
+            labels = read
+            training = ModelMetrics.names(task: model.task, objective: model.objective, labels: read.values)
                 .compactMap { name in trainingMetrics[name].map { (name, $0) } }
-            var trainingSource = "the model version's validation metrics"
-            if training.isEmpty, let referenceColumn = reference[name] {
-                trainingSource = "the labelled reference rows"
-                training = MonitorPerformance.metrics(
-                    model: model, labels: MonitorLabels(referenceColumn, model: model), predictions: referencePredictions,
-                    rows: 0..<reference.rowCount) ?? []
+            if !training.isEmpty { trainingSource = "the model version's validation metrics" }
+        }
+        // Labelled reference rows: the training metrics when the version recorded none, and the
+        // calibration of CBPE's estimates.
+        let referenceLabelColumn = request.labels.flatMap { reference[$0] } ?? reference[model.target]
+        let referenceLabels = referenceLabelColumn.map { MonitorLabels($0, model: model) }
+        if training.isEmpty, let referenceLabels, labels != nil,
+           let measured = MonitorPerformance.metrics(model: model, labels: referenceLabels, predictions: referencePredictions,
+                                                     rows: 0..<reference.rowCount) {
+            training = measured
+            trainingSource = "the labelled reference rows"
+        }
+        var calibration: IsotonicCalibration?
+        var calibrationSource = "none: the model's probabilities taken as calibrated"
+        if model.task == .binary, let referenceLabels {
+            let rows = referenceLabels.values.indices.filter { !referenceLabels.values[$0].isNaN }
+            if rows.count >= 2, let fitted = try? IsotonicCalibration(
+                probabilities: rows.map { referencePredictions.values[$0] }, labels: rows.map { referenceLabels.values[$0] == 1 }) {
+                calibration = fitted
+                calibrationSource = "isotonic, on \(rows.count) labelled reference rows"
             }
+        }
+        if labels != nil || model.task == .binary {
             members.append(("performance", MonitorPerformance.json(
-                model: model, labelsName: name == PredictionLogWindow.labelsColumn ? "feedback" : name, labels: labels, predictions: currentPredictions, training: training,
-                trainingSource: training.isEmpty ? "none" : trainingSource, times: currentTimes)))
+                model: model, labelsName: request.labels.map { $0 == PredictionLogWindow.labelsColumn ? "feedback" : $0 },
+                labels: labels, predictions: currentPredictions, training: training, trainingSource: trainingSource,
+                times: currentTimes, calibration: calibration, calibrationSource: calibrationSource,
+                threshold: request.decisionThreshold)))
+        }
+        if let sensitive = request.sensitive {
+            members.append(("fairness", try MonitorFairness.json(
+                model: model, sensitive: sensitive, current: current, predictions: currentPredictions, labels: labels,
+                threshold: request.decisionThreshold)))
         }
         return (members, !reasons.isEmpty, reasons)
     }

@@ -74,27 +74,43 @@ enum MonitorPerformance {
         return results.isEmpty ? nil : results
     }
 
-    /// The section's JSON. `training` holds the metrics the model version recorded (or those
-    /// measured on labelled reference rows); `windowBounds` names each window's first and last
-    /// row's time when the rows came from the prediction log.
-    static func json(model: Model, labelsName: String, labels: MonitorLabels, predictions: MonitorPredictions,
+    /// The section's JSON: with labels, the task's metrics overall and per window against
+    /// `training` (the metrics the model version recorded, or those measured on labelled reference
+    /// rows); for a binary classifier, CBPE's estimates (overall and per window) whether or not
+    /// labels came, calibrated on labelled reference rows when there are some. `times` names each
+    /// row's request time when the rows came from the prediction log.
+    static func json(model: Model, labelsName: String?, labels: MonitorLabels?, predictions: MonitorPredictions,
                      training: [(String, Double)], trainingSource: String, times: [String]?,
+                     calibration: IsotonicCalibration?, calibrationSource: String, threshold: Double,
                      windows: Int = defaultWindows) -> ReportJSON {
-        let rows = labels.values.count
+        let rows = predictions.values.count
         func object(_ metrics: [(String, Double)]?) -> ReportJSON {
             .object((metrics ?? []).map { ($0.0, .number($0.1)) })
         }
-        let overall = metrics(model: model, labels: labels, predictions: predictions, rows: 0..<rows)
-        var members: [(String, ReportJSON)] = [
-            ("labels", .string(labelsName)),
-            ("metric_names", .array(ModelMetrics.names(task: model.task, objective: model.objective, labels: labels.values.filter { !$0.isNaN })
-                .map { .string($0) })),
-            ("training", object(training)),
-            ("training_source", .string(trainingSource)),
-            ("current", .object([
-                ("rows", .integer(rows)), ("labelled", .integer(labels.labelled)), ("metrics", object(overall)),
-            ])),
-        ]
+        func estimated(_ range: Range<Int>) -> ReportJSON? {
+            guard model.task == .binary, !range.isEmpty,
+                  let estimate = try? CBPE.estimate(probabilities: Array(predictions.values[range]), threshold: threshold,
+                                                    calibration: calibration) else { return nil }
+            let metrics: [(String, EstimatedMetric)] = [
+                ("roc_auc", estimate.rocAUC), ("accuracy", estimate.accuracy), ("precision", estimate.precision),
+                ("recall", estimate.recall), ("f1", estimate.f1), ("specificity", estimate.specificity),
+            ]
+            return .object(metrics.map { ($0.0, .object([("value", .number($0.1.value)), ("standard_error", .number($0.1.standardError))])) })
+        }
+        var members: [(String, ReportJSON)] = []
+        if let labels, let labelsName {
+            members += [
+                ("labels", .string(labelsName)),
+                ("metric_names", .array(ModelMetrics.names(task: model.task, objective: model.objective,
+                                                           labels: labels.values.filter { !$0.isNaN }).map { .string($0) })),
+                ("training", object(training)),
+                ("training_source", .string(trainingSource)),
+                ("current", .object([
+                    ("rows", .integer(rows)), ("labelled", .integer(labels.labelled)),
+                    ("metrics", object(metrics(model: model, labels: labels, predictions: predictions, rows: 0..<rows))),
+                ])),
+            ]
+        }
         var chunks: [ReportJSON] = []
         let count = min(windows, rows)
         for window in 0..<count {
@@ -102,14 +118,22 @@ enum MonitorPerformance {
             guard end > start else { continue }
             var chunk: [(String, ReportJSON)] = []
             if let times { chunk += [("start", .string(times[start])), ("end", .string(times[end - 1]))] }
-            chunk += [("first_row", .integer(start + 1)), ("last_row", .integer(end))]
-            let labelled = labels.values[start..<end].lazy.filter { !$0.isNaN }.count
-            chunk += [("rows", .integer(end - start)), ("labelled", .integer(labelled)),
-                      ("metrics", object(metrics(model: model, labels: labels, predictions: predictions, rows: start..<end)))]
+            chunk += [("first_row", .integer(start + 1)), ("last_row", .integer(end)), ("rows", .integer(end - start))]
+            if let labels {
+                chunk += [("labelled", .integer(labels.values[start..<end].lazy.filter { !$0.isNaN }.count)),
+                          ("metrics", object(metrics(model: model, labels: labels, predictions: predictions, rows: start..<end)))]
+            }
+            if let estimate = estimated(start..<end) { chunk.append(("estimated", estimate)) }
             chunks.append(.object(chunk))
         }
         members.append(("windows", .array(chunks)))
-        if labels.unreadable > 0, let first = labels.firstUnreadable {
+        if let overall = estimated(0..<rows) {
+            members.append(("estimated", .object([
+                ("method", .string("cbpe")), ("threshold", .number(threshold)),
+                ("calibration", .string(calibrationSource)), ("metrics", overall),
+            ])))
+        }
+        if let labels, let labelsName, labels.unreadable > 0, let first = labels.firstUnreadable {
             members.append(("note", .string(
                 "\(labels.unreadable) label\(labels.unreadable == 1 ? "" : "s") of `\(labelsName)` could not be read (row \(first.row + 1): `\(first.text)` is not "
                 + (model.task == .regression ? "a number" : "one of the classes \(model.classes.joined(separator: ", "))") + "); those rows are left out")))
