@@ -64,6 +64,7 @@ let package = Package(
                 "ApusModel",
                 "ApusStore",
                 "ApusService",
+                "ApusMonitor",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

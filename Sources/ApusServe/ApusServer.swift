@@ -56,6 +56,7 @@ public struct ApusServer: Sendable {
         let routes = RouteTable(router: router)
         state.addApusPredictRoutes(to: routes)
         state.addApusExplainRoutes(to: routes)
+        state.addMonitorRoutes(to: routes)
         state.addRegistryRoutes(to: routes)
         state.addFeedbackRoutes(to: routes)
         state.addKServeRoutes(to: routes)

@@ -49,6 +49,15 @@ public struct ServeConfiguration: Sendable, Equatable {
     /// sample of the file when it has more. The `threshold` reference picks from up to
     /// 10,000 of its rows.
     public var explainBackgroundRows = 100
+    /// A CSV file of reference rows the monitor route compares the prediction log with
+    /// (`--monitor-reference`); without it, the profile stored with each model version's training.
+    public var monitorReferencePath: String?
+    /// How often every served model version's recent prediction log is compared with its
+    /// reference to refresh the drift gauges of `/metrics` (`--monitor-interval`, seconds; 0: only
+    /// when `GET /v1/models/{name}/monitor` is called).
+    public var monitorIntervalSeconds = 0
+    /// The window the periodic monitor and the monitor route read by default (`--monitor-window`).
+    public var monitorWindow = "24h"
 
     /// The defaults.
     public init() {}

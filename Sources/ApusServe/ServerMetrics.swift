@@ -29,6 +29,8 @@ public final class ServerMetrics: Sendable {
     public let batchSizes: ValueHistogram
     /// Alias moves followed (a new version swapped in).
     public let modelSwaps: Counter
+    /// The drift gauges, set from each monitoring report.
+    let drift: DriftGauges
 
     private static let latencyBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
@@ -46,6 +48,7 @@ public final class ServerMetrics: Sendable {
             descriptor: Self.name("batch_rows", help: "Rows in each batch the adaptive batcher ran."),
             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
         modelSwaps = registry.makeCounter(descriptor: Self.name("model_swaps_total", help: "Alias moves followed by loading the new version."))
+        drift = DriftGauges(registry: registry)
     }
 
     struct RequestLabels: Hashable {

@@ -83,6 +83,14 @@ public struct ResolvedModel: Sendable {
     public let version: ModelVersion?
     /// The file read.
     public let path: String
+
+    /// A model already loaded; see the properties.
+    public init(model: Model, reference: ModelReference, version: ModelVersion?, path: String) {
+        self.model = model
+        self.reference = reference
+        self.version = version
+        self.path = path
+    }
 }
 
 /// Reads models by reference: files directly, registry references through the store

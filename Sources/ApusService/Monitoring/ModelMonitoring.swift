@@ -23,9 +23,14 @@ public struct MonitorOutcome: Sendable {
 public enum ModelMonitoring {
     /// Runs the comparison `request` describes; `store` opens the store for registry models.
     public static func run(_ request: MonitorRequest, store: () throws -> any Store) throws -> MonitorOutcome {
+        let resolved = try ModelResolution.load(try ModelReference(parsing: request.model), store: store)
+        return try run(request, resolved: resolved, store: store)
+    }
+
+    /// Runs the comparison for a model already loaded (the server's served version).
+    public static func run(_ request: MonitorRequest, resolved: ResolvedModel, store: () throws -> any Store) throws -> MonitorOutcome {
         let clock = ContinuousClock()
         let started = clock.now
-        let resolved = try ModelResolution.load(try ModelReference(parsing: request.model), store: store)
         let model = resolved.model
         do { try request.drift.validate() } catch { throw ServiceError("monitor: \(error)") }
 
