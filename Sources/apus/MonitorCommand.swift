@@ -123,8 +123,7 @@ struct Monitor: ParsableCommand {
         }
         let outcome = try ModelMonitoring.run(request) { try openStore(existing: true) }
         let asJSON = json || (out?.lowercased().hasSuffix(".json") ?? false)
-        guard asJSON else { throw ValidationError("this build writes the report as JSON only: pass --json") }  // HTMLPENDING
-        let text = outcome.report.prettyText + "\n"
+        let text = asJSON ? outcome.report.prettyText + "\n" : MonitorHTML.render(outcome.report)
         if let out {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out))
             let verdict = outcome.alert ? "drift: " + outcome.alertReasons.joined(separator: "; ") : "no drift"

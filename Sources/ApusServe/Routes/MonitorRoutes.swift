@@ -50,7 +50,7 @@ extension ServingState {
                 monitor.drift.test = test
             }
             for (name, path) in [("alpha", \DriftOptions.alpha), ("drift_share", \DriftOptions.driftShare)] {
-                guard let text = query[name] else { continue }
+                guard let text = query[Substring(name)] else { continue }
                 guard let value = Double(String(text)) else { throw invalid("\(name) `\(text)` is not a number", field: name) }
                 monitor.drift[keyPath: path] = value
             }
