@@ -58,9 +58,10 @@ extension ServingState {
             let resolved = ResolvedModel(model: served.model, reference: .version(model: served.name, version: served.version),
                                          version: served.registryVersion, path: "")
             let store = pool.store
+            let asked = monitor
             let outcome: MonitorOutcome
             do {
-                outcome = try await Self.offloaded { try ModelMonitoring.run(monitor, resolved: resolved) { store } }
+                outcome = try await Self.offloaded { try ModelMonitoring.run(asked, resolved: resolved) { store } }
             } catch {
                 throw invalid("cannot monitor \(served.reference): \(error)", field: "reference")
             }
