@@ -15,11 +15,13 @@ import ApusTable
 /// same encoded bytes), `insert(contentsOf:)` gives the same sketch as inserting one value at a
 /// time, and merging in a fixed order is reproducible.
 ///
-/// **Accuracy** (measured by the tests on 1M values, several distributions, heavy ties, one pass
-/// and merges of 10 parts): with the default k = 200 the largest error of `rank(of:)` over every
-/// point is at most `rankErrorBound(k: 200)` = 0.01 (observed up to about 0.005).
-/// While fewer values than the capacity have been inserted nothing is compacted and every answer
-/// is exact (`isExact`).
+/// **Accuracy** (measured by the tests): with the default k = 200 the largest error of
+/// `rank(of:)` over every point, on 1M values, was 0.0041 to 0.0090 (mean 0.0078 over 16 seeds of
+/// normal and lognormal data; 0.005 with heavy ties; merges of 10 parts 0.002 to 0.005), so the
+/// documented bound is `rankErrorBound(k: 200)` = 0.01. For other k it scales as about 1/k
+/// (not measured). The sketch then holds about 600 items (4.8 kB of doubles).
+/// While fewer than k values have been inserted nothing is compacted and every answer is exact
+/// (`isExact`).
 ///
 /// NaN and ±∞ are never inserted (callers count them as missing).
 public struct QuantileSketch: Sendable, Equatable {
@@ -54,7 +56,7 @@ public struct QuantileSketch: Sendable, Equatable {
         updateCapacities()
     }
 
-    /// The rank-error bound documented for `k` (measured for k = 200 and scaled as 1/k):
+    /// The rank-error bound documented for `k`, 2/k (measured for k = 200, scaled as 1/k otherwise):
     /// `rank(of:)` is within this of the true fraction of values ≤ x, for every x.
     public static func rankErrorBound(k: Int) -> Double { 2.0 / Double(k) }
 
