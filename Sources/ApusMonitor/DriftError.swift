@@ -17,6 +17,20 @@ public enum DriftError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A probability is NaN or outside [0, 1].
     case invalidProbability(argument: String, index: Int, value: Double)
 
+    // Profiles (Profiles/).
+    /// Two profiles of `column` cannot be merged or compared; `reason` says why.
+    case profileMismatch(column: String, reason: String)
+    /// A column asked for is not in the table or profile.
+    case unknownColumn(String)
+    /// A column whose kind cannot be profiled (text, timestamp).
+    case unsupportedColumn(column: String, kind: String)
+    /// A level code (or boolean byte) out of range at `row`.
+    case invalidLevelCode(column: String, row: Int, code: UInt32, levelCount: Int)
+    /// Histogram edges that are not finite and non-decreasing (or a single edge).
+    case invalidEdges(column: String, reason: String)
+    /// A profile written by a newer format.
+    case unsupportedProfileVersion(Int)
+
     public var description: String {
         switch self {
         case let .emptySample(argument, missing):
@@ -35,6 +49,18 @@ public enum DriftError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(argument) is empty; at least one row is needed"
         case let .invalidProbability(argument, index, value):
             "\(argument)[\(index)] is \(value); probabilities must be in [0, 1]"
+        case let .profileMismatch(column, reason):
+            "column \(column): \(reason)"
+        case let .unknownColumn(name):
+            "no column named \(name)"
+        case let .unsupportedColumn(column, kind):
+            "column \(column) is \(kind); only numeric, categorical and boolean columns are profiled"
+        case let .invalidLevelCode(column, row, code, levelCount):
+            "column \(column): row \(row) has level code \(code) but there are \(levelCount) levels"
+        case let .invalidEdges(column, reason):
+            "column \(column): \(reason)"
+        case let .unsupportedProfileVersion(version):
+            "profile format version \(version) is newer than this reader (\(DataProfile.currentVersion))"
         }
     }
 }
