@@ -82,7 +82,7 @@ let package = Package(
         .target(name: "ApusExplain", dependencies: ["ApusModel"]),
         // Drift statistics (issue #8): Kolmogorov–Smirnov, chi-square, PSI, Wasserstein and
         // Jensen–Shannon, computed as scipy and Evidently do. Standard library only.
-        .target(name: "ApusMonitor"),
+        .target(name: "ApusMonitor", dependencies: ["ApusTable", "ApusModel"]),
         // One inline C function: a cache prefetch for the histogram loop (Swift has none).
         .target(name: "CPrefetch"),
         // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(name: "apus-bench", dependencies: ["ApusTable", "ApusModel", "ApusTrain", "ApusStore", "ApusServe", "ApusExplain"], path: "bench/Sources/ApusBench"),
         .testTarget(name: "ApusTableTests", dependencies: ["ApusTable"]),
         // drift_reference.py computes scipy's drift statistics for the sample pairs the tests use.
-        .testTarget(name: "ApusMonitorTests", dependencies: ["ApusMonitor"], exclude: ["drift_reference.py"]),
+        .testTarget(name: "ApusMonitorTests", dependencies: ["ApusMonitor", "ApusTable", "ApusModel"], exclude: ["drift_reference.py"]),
         .testTarget(name: "ApusModelTests", dependencies: ["ApusModel"]),
         // lightgbm_reference.py trains LightGBM models and writes their predictions.
         .testTarget(name: "ApusFormatsTests", dependencies: ["ApusFormats", "ApusModel"], exclude: ["lightgbm_reference.py", "xgboost_reference.py", "onnx_runner.py", "onnx_foreign.py", "coreml_check.py"]),
