@@ -26,7 +26,7 @@ public enum MonitorHTML {
     static func title(of report: ReportJSON) -> String {
         let model = report["model"]
         let name = model?["name"]?.stringValue ?? "model"
-        let version = model?["version"].map { " v" + MonitorFormat.value($0) } ?? ""
+        let version = model?["version"]?.int.map { " v\($0)" } ?? ""
         return "Monitoring report: \(name)\(version)"
     }
 

@@ -151,6 +151,9 @@ public enum ModelMonitoring {
             ("features", dataset.featuresJSON),
         ]
         if let predictionDrift { members.append(("predictions", predictionDrift.json)) }
+        members.append(("data_quality", MonitorQuality.json(
+            current: current, schema: model.schema, expectations: MonitorQuality.expectations(schema: model.schema, features: features),
+            known: [model.target] + [request.labels, request.sensitive].compactMap { $0 })))
         if let domain { members.append(("domain_classifier", domainJSON(domain))) }
         var labels: MonitorLabels?
         var training: [(String, Double)] = []
