@@ -1,4 +1,5 @@
 import ApusModel
+import ApusMonitor
 import ApusStore
 import ApusTable
 import ApusTrain
@@ -53,6 +54,11 @@ public struct TrainingOutcome: Sendable {
     public let notes: [String]
     /// The data sets read (training, and validation when from a file), with fingerprints.
     public let inputs: [RunInput]
+    /// The reference profile monitoring compares later data with (nil when it could not be made;
+    /// `notes` says why).
+    public var referenceProfile: ReferenceProfile?
+    /// A seeded sample of the training rows (the domain classifier's reference side).
+    public var referenceSample: Table?
 }
 
 /// The training service behind `apus train` (and, later, the HTTP and MCP front ends).
@@ -112,10 +118,19 @@ public enum ModelTraining {
             metrics = try ModelMetrics.evaluate(
                 task: model.task, objective: model.objective, labels: validation.labels, predictions: predictions)
         }
+        var profile: ReferenceProfile?
+        var sample: Table?
+        do {
+            profile = try ReferenceProfiling.profile(
+                model: model, training: table, validation: validation.map { ($0.features, $0.labels) }, threads: parameters.numThreads)
+            sample = try ReferenceProfiling.sample(table, model: model, seed: UInt64(parameters.seed))
+        } catch {
+            notes.append("the reference profile for monitoring could not be made: \(error)")
+        }
         return TrainingOutcome(
             model: model, trainingRows: data.rowCount, validationRows: validation?.labels.count ?? 0,
             validationMetrics: metrics, seconds: seconds, skippedColumns: data.skippedColumns, notes: notes,
-            inputs: [trainingInput] + (validationInput.map { [$0] } ?? []))
+            inputs: [trainingInput] + (validationInput.map { [$0] } ?? []), referenceProfile: profile, referenceSample: sample)
     }
 
     /// A data file as a run records it: its dataset fingerprint (`sha256:` and the SHA-256

@@ -165,7 +165,18 @@ public enum TrainingRuns {
         try ModelFile.write(outcome.model, to: modelPath)
         let reportPath = folder + "/evaluation.json"
         try Data(evaluationReport(outcome).utf8).write(to: URL(fileURLWithPath: reportPath))
-        return ["model.apus": try store.putArtifact(file: modelPath), "evaluation.json": try store.putArtifact(file: reportPath)]
+        var artifacts = ["model.apus": try store.putArtifact(file: modelPath), "evaluation.json": try store.putArtifact(file: reportPath)]
+        if let profile = outcome.referenceProfile {
+            let path = folder + "/" + MonitorReference.profileArtifact
+            try MonitorReference.encode(profile).write(to: URL(fileURLWithPath: path))
+            artifacts[MonitorReference.profileArtifact] = try store.putArtifact(file: path)
+        }
+        if let sample = outcome.referenceSample {
+            let path = folder + "/" + MonitorReference.sampleArtifact
+            try CSVWriter.write(sample, to: path)
+            artifacts[MonitorReference.sampleArtifact] = try store.putArtifact(file: path)
+        }
+        return artifacts
     }
 
     /// The evaluation report: rows, rounds, validation metrics and the validation curve.

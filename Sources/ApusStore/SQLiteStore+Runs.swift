@@ -338,4 +338,20 @@ extension SQLiteStore {
     public func verifiedArtifactPath(_ artifact: ArtifactRef) throws -> String {
         try artifactFiles.verify(sha256: artifact.sha256, size: artifact.size)
     }
+
+    public func artifact(sha256: String) throws -> ArtifactRef? {
+        try read { db in
+            try Int64.fetchOne(db, sql: dialect.render("SELECT size FROM artifacts WHERE sha256 = ?"), arguments: [sha256])
+                .map { ArtifactRef(sha256: sha256, size: $0) }
+        }
+    }
+
+    public func runs(withArtifact sha256: String, named name: String) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: dialect.render("""
+                SELECT r.id FROM run_artifacts a JOIN runs r ON r.seq = a.run_seq
+                WHERE a.sha256 = ? AND a.name = ? ORDER BY r.seq
+                """), arguments: [sha256, name])
+        }
+    }
 }

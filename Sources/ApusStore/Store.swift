@@ -41,6 +41,10 @@ public protocol Store: Sendable {
     func putArtifact(file path: String) throws -> ArtifactRef
     /// The path of a stored artifact, after checking its bytes against its hash.
     func verifiedArtifactPath(_ artifact: ArtifactRef) throws -> String
+    /// The stored artifact with this SHA-256 (its size from the store), or nil.
+    func artifact(sha256: String) throws -> ArtifactRef?
+    /// The runs that recorded an artifact with this SHA-256 under `name`, oldest first.
+    func runs(withArtifact sha256: String, named name: String) throws -> [String]
 
     // MARK: Registry
 

@@ -50,6 +50,25 @@ public struct IsotonicCalibration: Sendable, Equatable {
         values = keptY
     }
 
+    /// A calibration fitted before (restored from a stored reference profile).
+    /// - Throws: `DriftError.invalidParameter` unless both have the same, non-zero length, the
+    ///   breakpoints ascend and the values are non-decreasing probabilities.
+    public init(thresholds: [Double], values: [Double]) throws(DriftError) {
+        guard !thresholds.isEmpty, thresholds.count == values.count else {
+            throw .invalidParameter(name: "calibration breakpoints", value: Double(thresholds.count))
+        }
+        for i in thresholds.indices {
+            guard thresholds[i].isFinite, values[i] >= 0, values[i] <= 1 else {
+                throw .invalidParameter(name: "calibration breakpoint \(i)", value: thresholds[i])
+            }
+            if i > 0 && !(thresholds[i] > thresholds[i - 1] && values[i] >= values[i - 1]) {
+                throw .invalidParameter(name: "calibration breakpoint \(i)", value: thresholds[i])
+            }
+        }
+        self.thresholds = thresholds
+        self.values = values
+    }
+
     /// The calibrated probability of `probability`: clipped to the fitted range, then linear
     /// interpolation between breakpoints; NaN stays NaN.
     public func callAsFunction(_ probability: Double) -> Double {

@@ -34,12 +34,23 @@ public enum ModelMonitoring {
         let model = resolved.model
         do { try request.drift.validate() } catch { throw ServiceError("monitor: \(error)") }
 
-        guard let referencePath = request.referencePath else {
-            throw ServiceError("monitor: give the reference rows with --reference FILE.csv")
-        }
         var readOptions = request.readOptions
         if request.threads > 0 { readOptions.threads = request.threads }
-        let reference = try CSVReader.read(path: referencePath, options: readOptions).table
+        let reference: Reference
+        let referenceJSON: ReportJSON
+        if let referencePath = request.referencePath {
+            let table = try CSVReader.read(path: referencePath, options: readOptions).table
+            reference = .table(table)
+            referenceJSON = .object([("source", .string("file")), ("path", .string(referencePath)), ("rows", .integer(table.rowCount))])
+        } else {
+            let stored = try MonitorReference.load(resolved, store: try store())
+            reference = .profile(stored.profile, sample: stored.sample)
+            referenceJSON = .object([
+                ("source", .string("profile")), ("run_id", .string(stored.runID)), ("rows", .integer(stored.profile.data.rowCount)),
+                ("predictions_from", .string(stored.profile.predictionSource)),
+                ("sample_rows", stored.sample.map { .integer($0.rowCount) } ?? .null),
+            ])
+        }
 
         var request = request
         let current: Table
@@ -71,7 +82,7 @@ public enum ModelMonitoring {
             ("apus_monitor", .integer(1)),
             ("generated_at", .string(StoreClock.now())),
             ("model", modelJSON(resolved)),
-            ("reference", .object([("source", .string("file")), ("path", .string(referencePath)), ("rows", .integer(reference.rowCount))])),
+            ("reference", referenceJSON),
             ("current", currentJSON),
         ]
         if current.rowCount == 0 {
@@ -95,15 +106,70 @@ public enum ModelMonitoring {
         return MonitorOutcome(report: .object(members), alert: sections.alert, alertReasons: sections.reasons)
     }
 
-    /// The report's analysis sections for two tables: options, alert, dataset drift, features,
-    /// predictions, domain classifier.
-    static func compare(model: Model, reference: Table, current: Table, request: MonitorRequest,
+    /// What the current data is compared with.
+    enum Reference {
+        /// Reference rows (a CSV file): the exact tests on both samples.
+        case table(Table)
+        /// The profile stored at training, and its sample of training rows (for the domain classifier).
+        case profile(ReferenceProfile, sample: Table?)
+    }
+
+    /// The report's analysis sections: options, alert, dataset drift, features, predictions,
+    /// data quality, domain classifier, performance, fairness.
+    static func compare(model: Model, reference: Reference, current: Table, request: MonitorRequest,
                         trainingMetrics: [String: Double], currentTimes: [String]? = nil) throws
         -> (members: [(String, ReportJSON)], alert: Bool, reasons: [String]) {
         let options = request.drift
-        let (inputs, missing) = MonitorSamples.features(of: model.schema, reference: reference, current: current)
+        let conformedCurrent = MonitorSamples.conformed(current, to: model.schema)
+        let currentPredictions = try MonitorPredictions(model: model, table: conformedCurrent, threads: request.threads)
+        var predictionOptions = options
+        predictionOptions.correction = .none
         let drift: DatasetDrift
-        do { drift = try DriftAnalysis.compare(inputs, options: options) } catch { throw ServiceError("monitor: \(error)") }
+        var missing: [String: String] = [:]
+        var predictionDrift: FeatureDrift?
+        var referencePredictions: MonitorPredictions?
+        var referenceRows: Table?
+        var calibration: IsotonicCalibration?
+        var calibrationSource = "none: the model's probabilities taken as calibrated"
+        do {
+            switch reference {
+            case .table(let table):
+                let (inputs, absent) = MonitorSamples.features(of: model.schema, reference: table, current: current)
+                missing = absent
+                drift = try DriftAnalysis.compare(inputs, options: options)
+                let conformed = MonitorSamples.conformed(table, to: model.schema)
+                let predictions = try MonitorPredictions(model: model, table: conformed, threads: request.threads)
+                referencePredictions = predictions
+                referenceRows = conformed
+                if table.rowCount > 0 {
+                    predictionDrift = try DriftAnalysis.compare(name: "prediction", reference: predictions.driftInput(model: model),
+                                                                current: currentPredictions.driftInput(model: model), options: predictionOptions)
+                }
+            case .profile(let profile, let sample):
+                var inputs: [(name: String, current: DriftInput)] = []
+                for feature in model.schema.features {
+                    if let input = MonitorSamples.input(feature, in: current) {
+                        inputs.append((feature.name, input))
+                    } else {
+                        missing[feature.name] = "not compared: the current data has no column `\(feature.name)`"
+                    }
+                }
+                drift = try ProfileComparison.compare(reference: profile.data, current: inputs, options: options)
+                if let predictions = profile.data.predictions {
+                    try predictionOptions.validate()
+                    predictionDrift = ProfileComparison.compare(
+                        name: "prediction", reference: predictions, current: currentPredictions.driftInput(model: model),
+                        options: predictionOptions, alpha: predictionOptions.alpha)
+                }
+                referenceRows = sample.map { MonitorSamples.conformed($0, to: model.schema) }
+                if let stored = profile.isotonicCalibration, let rows = profile.calibration?.rows {
+                    calibration = stored
+                    calibrationSource = "isotonic, on the \(rows) validation rows of training"
+                }
+            }
+        } catch let error as DriftError {
+            throw ServiceError("monitor: \(error)")
+        }
         var byName: [String: FeatureDrift] = [:]
         for feature in drift.features { byName[feature.name] = feature }
         let features: [FeatureDrift] = model.schema.features.map { feature in
@@ -114,24 +180,9 @@ public enum ModelMonitoring {
                 distribution: nil, note: missing[feature.name])
         }
         let dataset = DatasetDrift(features: features, options: options, featureAlpha: drift.featureAlpha)
-
-        let conformedReference = MonitorSamples.conformed(reference, to: model.schema)
-        let conformedCurrent = MonitorSamples.conformed(current, to: model.schema)
-        let referencePredictions = try MonitorPredictions(model: model, table: conformedReference, threads: request.threads)
-        let currentPredictions = try MonitorPredictions(model: model, table: conformedCurrent, threads: request.threads)
-        var predictionDrift: FeatureDrift?
-        if reference.rowCount > 0 && current.rowCount > 0 {
-            let ref = referencePredictions, cur = currentPredictions
-            var predictionOptions = options
-            predictionOptions.correction = .none
-            do {
-                predictionDrift = try DriftAnalysis.compare(name: "prediction", reference: ref.driftInput(model: model),
-                                                            current: cur.driftInput(model: model), options: predictionOptions)
-            } catch { throw ServiceError("monitor: \(error)") }
-        }
         var domain: DomainClassifierResult?
-        if let settings = request.domainClassifier {
-            domain = try DomainClassifier.run(schema: model.schema, reference: conformedReference, current: conformedCurrent,
+        if let settings = request.domainClassifier, let referenceRows {
+            domain = try DomainClassifier.run(schema: model.schema, reference: referenceRows, current: conformedCurrent,
                                               options: settings, alpha: options.alpha, threads: request.threads)
         }
 
@@ -171,17 +222,17 @@ public enum ModelMonitoring {
         }
         // Labelled reference rows: the training metrics when the version recorded none, and the
         // calibration of CBPE's estimates.
-        let referenceLabelColumn = request.labels.flatMap { reference[$0] } ?? reference[model.target]
-        let referenceLabels = referenceLabelColumn.map { MonitorLabels($0, model: model) }
-        if training.isEmpty, let referenceLabels, labels != nil,
+        var referenceLabels: MonitorLabels?
+        if case .table(let table) = reference, let column = request.labels.flatMap({ table[$0] }) ?? table[model.target] {
+            referenceLabels = MonitorLabels(column, model: model)
+        }
+        if training.isEmpty, let referenceLabels, let referencePredictions, labels != nil,
            let measured = MonitorPerformance.metrics(model: model, labels: referenceLabels, predictions: referencePredictions,
-                                                     rows: 0..<reference.rowCount) {
+                                                     rows: 0..<referenceLabels.values.count) {
             training = measured
             trainingSource = "the labelled reference rows"
         }
-        var calibration: IsotonicCalibration?
-        var calibrationSource = "none: the model's probabilities taken as calibrated"
-        if model.task == .binary, let referenceLabels {
+        if model.task == .binary, let referenceLabels, let referencePredictions {
             let rows = referenceLabels.values.indices.filter { !referenceLabels.values[$0].isNaN }
             if rows.count >= 2, let fitted = try? IsotonicCalibration(
                 probabilities: rows.map { referencePredictions.values[$0] }, labels: rows.map { referenceLabels.values[$0] == 1 }) {

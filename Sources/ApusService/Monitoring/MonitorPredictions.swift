@@ -40,6 +40,23 @@ struct MonitorPredictions: Sendable {
         self.probabilities = probabilities
     }
 
+    /// Predictions already made (`TreeEnsemble.predict`'s output: probabilities, values, or
+    /// class probabilities row-major for multiclass).
+    init(model: Model, predicted: [Double]) {
+        guard model.task == .multiclass else {
+            values = predicted
+            probabilities = []
+            return
+        }
+        let k = model.ensemble.scoresPerRow
+        probabilities = predicted
+        values = (0..<(predicted.count / max(k, 1))).map { row in
+            var best = 0
+            for c in 1..<k where predicted[row * k + c] > predicted[row * k + best] { best = c }
+            return Double(best)
+        }
+    }
+
     /// The predictions as a drift sample: numbers, or the predicted classes' counts.
     func driftInput(model: Model) -> DriftInput {
         guard model.task == .multiclass else { return .values(values) }
