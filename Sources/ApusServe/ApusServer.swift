@@ -94,13 +94,17 @@ public struct ApusServer: Sendable {
     ///
     /// - Parameter onServerRunning: Called with the bound port once the server listens.
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+        var services: [any Service] = [
+            AliasWatcher(pool: pool, interval: .milliseconds(configuration.aliasPollMilliseconds)),
+            PredictionLogWriter(queue: state.log, interval: .milliseconds(configuration.logFlushMilliseconds), logger: state.logger),
+        ]
+        if configuration.monitorIntervalSeconds > 0 {
+            services.append(PeriodicMonitor(pool: pool, metrics: state.metrics, configuration: configuration, logger: state.logger))
+        }
+        return Application(
             router: routeTable.router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            services: [
-                AliasWatcher(pool: pool, interval: .milliseconds(configuration.aliasPollMilliseconds)),
-                PredictionLogWriter(queue: state.log, interval: .milliseconds(configuration.logFlushMilliseconds), logger: state.logger),
-            ],
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: state.logger)
     }

@@ -88,6 +88,10 @@ public struct ServeConfiguration: Sendable, Equatable {
         try check((1...ExplanationBackground.maxCandidates).contains(explainBackgroundRows),
                   "--explain-background-rows must be 1 to \(ExplanationBackground.maxCandidates), not \(explainBackgroundRows)")
         try check(explainBackgroundPath.map { !$0.isEmpty } ?? true, "--explain-background needs a CSV file's path")
+        try check(monitorIntervalSeconds >= 0, "--monitor-interval must be 0 (off) or more seconds, not \(monitorIntervalSeconds)")
+        try check(monitorReferencePath.map { !$0.isEmpty } ?? true, "--monitor-reference needs a CSV file's path")
+        try check((try? ModelMonitoring.windowStart(monitorWindow)) != nil,
+                  "--monitor-window must be a duration before now (90m, 24h, 7d) or an ISO 8601 UTC time, not `\(monitorWindow)`")
     }
 }
 

@@ -69,6 +69,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The most rows of the \"background\" reference: a seeded sample of the file when it has more (\"threshold\" picks from up to 10000).")
     var explainBackgroundRows = ServeConfiguration().explainBackgroundRows
 
+    @Option(help: "A CSV file of reference rows for GET /v1/models/{name}/monitor and the drift gauges (default: the profile each version's training stored).")
+    var monitorReference: String?
+
+    @Option(help: "Seconds between refreshes of the drift gauges in /metrics for every served version (0: only when the monitor route is called).")
+    var monitorInterval = ServeConfiguration().monitorIntervalSeconds
+
+    @Option(help: "The prediction-log window the monitor reads: a duration before now (90m, 24h, 7d).")
+    var monitorWindow = ServeConfiguration().monitorWindow
+
     @Option(help: "The least important log level written: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -95,6 +104,9 @@ struct Serve: AsyncParsableCommand {
         configuration.logInputsRate = logInputs
         configuration.logQueueCapacity = logQueue
         configuration.aliasPollMilliseconds = aliasPollMs
+        configuration.monitorReferencePath = monitorReference
+        configuration.monitorIntervalSeconds = monitorInterval
+        configuration.monitorWindow = monitorWindow
         configuration.explainBackgroundPath = explainBackground
         configuration.explainBackgroundRows = explainBackgroundRows
         return configuration

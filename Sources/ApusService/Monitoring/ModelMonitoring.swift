@@ -27,6 +27,10 @@ public enum ModelMonitoring {
         return try run(request, resolved: resolved, store: store)
     }
 
+    /// The start of a prediction-log window: a duration before now (`90m`, `24h`, `7d`) or an
+    /// ISO 8601 UTC time, as the store writes times.
+    public static func windowStart(_ text: String) throws -> String { try PredictionLogWindow.time(text) }
+
     /// Runs the comparison for a model already loaded (the server's served version).
     public static func run(_ request: MonitorRequest, resolved: ResolvedModel, store: () throws -> any Store) throws -> MonitorOutcome {
         let clock = ContinuousClock()
