@@ -73,6 +73,27 @@ enum OpenAPIDocument {
         let explainVersion = operation("Explain a registry version's predictions", tag: "apus", parameters: [name, version],
                                        body: explainBody, ok: okJSON("Explanations", ref("ExplainResponse")),
                                        errors: [400, 401, 403, 404, 413, 415, 503], secured: true)
+        func query(_ name: String, _ description: String, _ schema: [String: Any] = ["type": "string"]) -> [String: Any] {
+            ["name": name, "in": "query", "required": false, "description": description, "schema": schema]
+        }
+        let monitorQuery = [
+            query("since", "The window's start: a duration before now (90m, 24h, 7d) or an ISO 8601 UTC time (default --monitor-window)"),
+            query("until", "The window's end (default now)"),
+            query("policy", "How each feature's test is chosen", ["type": "string", "enum": ["apus", "evidently"]]),
+            query("test", "A test forced on every feature", ["type": "string", "enum": ["ks", "chisquare", "z", "wasserstein", "jensenshannon", "psi"]]),
+            query("alpha", "The tests' significance level", ["type": "number"]),
+            query("drift_share", "The share of drifted features at which the data set drifted", ["type": "number"]),
+            query("sensitive", "A logged column for the fairness table"),
+            query("domain_classifier", "false skips the domain classifier", ["type": "boolean"]),
+        ]
+        let monitorReport: [String: Any] = ["type": "object", "required": ["apus_monitor", "model", "reference", "current", "alert"],
+                                            "description": "The report of apus monitor --json (docs/monitoring.md)"]
+        let monitor = operation("Drift, data quality and performance of the served version's recent prediction log", tag: "apus",
+                                parameters: [reference] + monitorQuery, ok: okJSON("The monitoring report", monitorReport),
+                                errors: [400, 401, 403, 404, 503], secured: true)
+        let monitorVersion = operation("Monitor a registry version's recent prediction log", tag: "apus",
+                                       parameters: [name, version] + monitorQuery, ok: okJSON("The monitoring report", monitorReport),
+                                       errors: [400, 401, 403, 404, 503], secured: true)
         let inferBody: [String: Any] = ["required": true, "content": jsonContent(ref("InferenceRequest"))]
         let infer = operation("Open Inference Protocol (KServe V2) inference", tag: "kserve-v2", parameters: [name], body: inferBody,
                               ok: okJSON("Output tensors", ref("InferenceResponse")), errors: [400, 401, 403, 404, 413, 415, 503], secured: true)
@@ -101,6 +122,8 @@ enum OpenAPIDocument {
             "/v1/models/{name}/versions/{version}/predict": ["post": predictVersion],
             "/v1/models/{name}/explain": ["post": explain],
             "/v1/models/{name}/versions/{version}/explain": ["post": explainVersion],
+            "/v1/models/{name}/monitor": ["get": monitor],
+            "/v1/models/{name}/versions/{version}/monitor": ["get": monitorVersion],
             "/v1/models": ["get": operation("Registered models, their versions and aliases, and what is being served", tag: "apus",
                                             ok: okJSON("Models", ref("ModelList")), errors: [401, 403, 503], secured: true)],
             "/v1/models/{name}/schema": ["get": operation("The model's input as JSON Schema", tag: "apus", parameters: [reference],
