@@ -71,7 +71,7 @@ struct StoreCommandTests {
         let parameters = try #require(shown["parameters"] as? [String: String])
         #expect(parameters["num_leaves"] == "15" && parameters["learning_rate"] == "0.1" && parameters.count >= 29)
         let artifacts = try #require(shown["artifacts"] as? [String: String])
-        #expect(Set(artifacts.keys) == ["model.apus", "evaluation.json"])
+        #expect(Set(artifacts.keys) == ["model.apus", "evaluation.json", "reference-profile.json", "reference-sample.csv"])
         let inputs = try #require(shown["inputs"] as? [[String: Any]])
         #expect(Set(inputs.compactMap { $0["role"] as? String }) == ["training", "validation"])
         #expect(inputs.allSatisfy { ($0["fingerprint"] as? String)?.hasPrefix("sha256:") == true })
