@@ -28,8 +28,13 @@ public enum KolmogorovSmirnov {
 
     /// The test on samples already sorted with their missing values removed.
     public static func test(_ a: SortedSample, _ b: SortedSample) -> KolmogorovSmirnovResult {
+        test(a, b, statistic: statistic(a.values, b.values))
+    }
+
+    /// The test with the statistic already measured (by `PairWalk`).
+    static func test(_ a: SortedSample, _ b: SortedSample, statistic measured: Double) -> KolmogorovSmirnovResult {
         let n1 = a.values.count, n2 = b.values.count
-        var d = statistic(a.values, b.values)
+        var d = measured
         var pValue = Double.nan
         var method = KolmogorovSmirnovResult.Method.asymptotic
         if max(n1, n2) <= maxExactSampleSize {

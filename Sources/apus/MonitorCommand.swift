@@ -82,7 +82,7 @@ struct Monitor: ParsableCommand {
     var noDomainClassifier = false
 
     @Option(help: "Rows sampled from each side for the domain classifier.")
-    var domainRows: Int = 20_000
+    var domainRows: Int = DomainClassifierOptions().rowsPerSide
 
     @OptionGroup(title: "Reading the CSV files") var csv: CSVOptions
 

@@ -43,14 +43,14 @@ enum ColumnComparison {
         }
         let summaries = (summary(a), summary(b))
         var statistics = DriftStatistics()
-        let ks = KolmogorovSmirnov.test(a, b)
+        let walk = PairWalk(a, b)
+        let ks = KolmogorovSmirnov.test(a, b, statistic: walk.ksStatistic)
         statistics.ksStatistic = ks.statistic
         statistics.ksPValue = ks.pValue
-        let distance = Wasserstein.distance(a, b)
-        statistics.wasserstein = distance
-        statistics.wassersteinNormed = Wasserstein.normalized(distance, referenceDeviation: summaries.0.deviation ?? 0)
+        statistics.wasserstein = walk.wasserstein
+        statistics.wassersteinNormed = Wasserstein.normalized(walk.wasserstein, referenceDeviation: summaries.0.deviation ?? 0)
 
-        let distinct = SortedSample.distinctCount(a, b)
+        let distinct = walk.distinct
         let referenceRows = a.values.count + a.missing
         if distinct <= options.lowCardinality || (summaries.0.distinct ?? 0) <= binByValueUpTo {
             let (refCounts, curCounts) = valueCounts(a, b)

@@ -30,8 +30,9 @@ public struct DomainClassifierResult: Sendable, Equatable {
 
 /// The domain classifier's settings, with their defaults.
 public struct DomainClassifierOptions: Sendable, Equatable {
-    /// Rows sampled from each side (seeded), at most; default 20,000.
-    public var rowsPerSide = 20_000
+    /// Rows sampled from each side (seeded), at most; default 10,000 (the AUC's standard error
+    /// under no drift is then about 0.0075 on the held-out 6,000 rows).
+    public var rowsPerSide = 10_000
     /// The share of the sampled rows held out to measure the AUC; default 0.3.
     public var holdout = 0.3
     /// The AUC at or above which drift is declared (with p below α); default 0.55.
