@@ -96,32 +96,37 @@ public enum CBPE {
         let denominator = totalP * totalQ
 
         // Tie groups in ascending score order: [start, end) in `order`, with their Σp and Σq.
-        var area = 0.0, qBelow = 0.0
-        var groups: [(start: Int, end: Int, p: Double, q: Double)] = []
-        var start = 0
-        while start < order.count {
-            var end = start, groupP = 0.0, groupQ = 0.0
-            while end < order.count && scores[order[end]] == scores[order[start]] {
-                groupP += probabilities[order[end]]; groupQ += 1 - probabilities[order[end]]; end += 1
+        // Walked twice (the estimate, then the variance) rather than stored: a million distinct
+        // scores would otherwise hold 32 MB of groups.
+        func forEachGroup(_ body: (_ start: Int, _ end: Int, _ p: Double, _ q: Double) -> Void) {
+            var start = 0
+            while start < order.count {
+                var end = start, groupP = 0.0, groupQ = 0.0
+                while end < order.count && scores[order[end]] == scores[order[start]] {
+                    groupP += probabilities[order[end]]; groupQ += 1 - probabilities[order[end]]; end += 1
+                }
+                body(start, end, groupP, groupQ)
+                start = end
             }
+        }
+        var area = 0.0, qBelow = 0.0
+        forEachGroup { _, _, groupP, groupQ in
             area += groupP * (qBelow + 0.5 * groupQ)
             qBelow += groupQ
-            groups.append((start, end, groupP, groupQ))
-            start = end
         }
         let estimate = area / denominator
 
         // Gradient of the realised AUC at Y = p, one row at a time.
         var variance = 0.0, qBelowGroup = 0.0, pAbove = totalP
-        for group in groups {
-            pAbove -= group.p
-            for position in group.start..<group.end {
+        forEachGroup { start, end, groupP, groupQ in
+            pAbove -= groupP
+            for position in start..<end {
                 let p = probabilities[order[position]], q = 1 - p
-                let dU = qBelowGroup + 0.5 * (group.q - q) - pAbove - 0.5 * (group.p - p)
+                let dU = qBelowGroup + 0.5 * (groupQ - q) - pAbove - 0.5 * (groupP - p)
                 let g = (dU - estimate * (totalQ - totalP)) / denominator
                 variance += p * q * g * g
             }
-            qBelowGroup += group.q
+            qBelowGroup += groupQ
         }
         return EstimatedMetric(value: estimate, standardError: variance.squareRoot())
     }

@@ -15,7 +15,7 @@ struct MonitorPredictions: Sendable {
     /// matrix of a million rows never sits in memory at once.
     init(model: Model, table: Table, threads: Int) throws {
         let rows = table.rowCount, k = model.ensemble.scoresPerRow
-        let block = 65_536
+        let block = 16_384
         var values = [Double](), probabilities = [Double]()
         values.reserveCapacity(rows)
         if model.task == .multiclass { probabilities.reserveCapacity(rows * k) }

@@ -8,50 +8,48 @@ public enum RadixSort {
     public static func sort(_ values: inout [Double]) {
         let count = values.count
         guard count >= 512 else { values.sort(); return }
-        var keys = [UInt64](unsafeUninitializedCapacity: count) { keys, initialized in
-            values.withUnsafeBufferPointer { source in
-                for index in 0..<count { keys[index] = key(source[index]) }
-            }
-            initialized = count
-        }
+        // The keys take the values' own storage (same size), so the sort needs one scratch
+        // array of `count` keys besides the values: 16 bytes per value at the peak.
         var scratch = [UInt64](repeating: 0, count: count)
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        keys.withUnsafeBufferPointer { keys in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for key in keys {
-                    for pass in 0..<8 { counts[pass &* 256 &+ Int((key >> UInt64(pass &* 8)) & 0xFF)] &+= 1 }
+        values.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UInt64.self) { keys in
+                for index in 0..<count { keys[index] = key(Double(bitPattern: keys[index])) }
+                var counts = [Int](repeating: 0, count: 8 * 256)
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for key in keys {
+                        for pass in 0..<8 { counts[pass &* 256 &+ Int((key >> UInt64(pass &* 8)) & 0xFF)] &+= 1 }
+                    }
                 }
-            }
-        }
-        for pass in 0..<8 {
-            let histogram = counts[(pass * 256)..<(pass * 256 + 256)]
-            if histogram.contains(count) { continue }  // every key has the same byte here
-            var offsets = [Int](repeating: 0, count: 256)
-            var running = 0
-            for bucket in 0..<256 {
-                offsets[bucket] = running
-                running += histogram[histogram.startIndex + bucket]
-            }
-            scatter(&keys, into: &scratch, offsets: &offsets, shift: UInt64(pass * 8))
-            swap(&keys, &scratch)
-        }
-        keys.withUnsafeBufferPointer { keys in
-            values.withUnsafeMutableBufferPointer { values in
-                for index in 0..<count { values[index] = value(keys[index]) }
+                scratch.withUnsafeMutableBufferPointer { spare in
+                    var source = keys, target = spare
+                    var offsets = [Int](repeating: 0, count: 256)
+                    for pass in 0..<8 {
+                        let histogram = counts[(pass * 256)..<(pass * 256 + 256)]
+                        if histogram.contains(count) { continue }  // every key has the same byte here
+                        var running = 0
+                        for bucket in 0..<256 {
+                            offsets[bucket] = running
+                            running += histogram[histogram.startIndex + bucket]
+                        }
+                        scatter(source, into: target, offsets: &offsets, shift: UInt64(pass * 8))
+                        swap(&source, &target)
+                    }
+                    if source.baseAddress != keys.baseAddress {
+                        for index in 0..<count { keys[index] = source[index] }
+                    }
+                }
+                for index in 0..<count { keys[index] = value(keys[index]).bitPattern }
             }
         }
     }
 
-    private static func scatter(_ keys: inout [UInt64], into scratch: inout [UInt64], offsets: inout [Int], shift: UInt64) {
-        keys.withUnsafeBufferPointer { source in
-            scratch.withUnsafeMutableBufferPointer { target in
-                offsets.withUnsafeMutableBufferPointer { offsets in
-                    for key in source {
-                        let bucket = Int((key >> shift) & 0xFF)
-                        target[offsets[bucket]] = key
-                        offsets[bucket] &+= 1
-                    }
-                }
+    private static func scatter(_ source: UnsafeMutableBufferPointer<UInt64>, into target: UnsafeMutableBufferPointer<UInt64>,
+                                offsets: inout [Int], shift: UInt64) {
+        offsets.withUnsafeMutableBufferPointer { offsets in
+            for key in source {
+                let bucket = Int((key >> shift) & 0xFF)
+                target[offsets[bucket]] = key
+                offsets[bucket] &+= 1
             }
         }
     }
