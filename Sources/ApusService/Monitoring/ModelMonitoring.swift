@@ -99,7 +99,7 @@ public enum ModelMonitoring {
             members.append(("seconds", .object([("load", .number(seconds(loaded - started))), ("total", .number(seconds(finished - started)))])))
             return MonitorOutcome(report: .object(members), alert: false, alertReasons: [])
         }
-        let sections = try compare(model: model, reference: reference, current: current, request: request,
+        let sections = try compare(model: model, reference: consume reference, current: current, request: request,
                                    trainingMetrics: resolved.version?.metrics ?? [:], currentTimes: times)
         let finished = clock.now
         members.append(contentsOf: sections.members)
@@ -116,11 +116,17 @@ public enum ModelMonitoring {
         case table(Table)
         /// The profile stored at training, and its sample of training rows (for the domain classifier).
         case profile(ReferenceProfile, sample: Table?)
+        /// Nothing any more: what the report needed of the reference has been read.
+        case released
     }
 
     /// The report's analysis sections: options, alert, dataset drift, features, predictions,
     /// data quality, domain classifier, performance, fairness.
-    static func compare(model: Model, reference: Reference, current: Table, request: MonitorRequest,
+    ///
+    /// `reference` is consumed: its rows are let go once the drift, the reference predictions,
+    /// labels and the domain classifier have read them, so a million-row reference does not stay
+    /// in memory through the rest of the report.
+    static func compare(model: Model, reference: consuming Reference, current: Table, request: MonitorRequest,
                         trainingMetrics: [String: Double], currentTimes: [String]? = nil) throws
         -> (members: [(String, ReportJSON)], alert: Bool, reasons: [String]) {
         let options = request.drift
@@ -133,10 +139,13 @@ public enum ModelMonitoring {
         var predictionDrift: FeatureDrift?
         var referencePredictions: MonitorPredictions?
         var referenceRows: Table?
+        var referenceLabels: MonitorLabels?
         var calibration: IsotonicCalibration?
         var calibrationSource = "none: the model's probabilities taken as calibrated"
         do {
             switch reference {
+            case .released:
+                throw ServiceError("monitor: the reference was already used")
             case .table(let table):
                 let (inputs, absent) = MonitorSamples.features(of: model.schema, reference: table, current: current)
                 missing = absent
@@ -145,6 +154,9 @@ public enum ModelMonitoring {
                 let predictions = try MonitorPredictions(model: model, table: conformed, threads: request.threads)
                 referencePredictions = predictions
                 referenceRows = conformed
+                if let column = request.labels.flatMap({ table[$0] }) ?? table[model.target] {
+                    referenceLabels = MonitorLabels(column, model: model)
+                }
                 if table.rowCount > 0 {
                     predictionDrift = try DriftAnalysis.compare(name: "prediction", reference: predictions.driftInput(model: model),
                                                                 current: currentPredictions.driftInput(model: model), options: predictionOptions)
@@ -189,6 +201,8 @@ public enum ModelMonitoring {
             domain = try DomainClassifier.run(schema: model.schema, reference: referenceRows, current: conformedCurrent,
                                               options: settings, alpha: options.alpha, threads: request.threads)
         }
+        referenceRows = nil
+        reference = .released
 
         var reasons: [String] = []
         if dataset.datasetDrifted {
@@ -226,10 +240,6 @@ public enum ModelMonitoring {
         }
         // Labelled reference rows: the training metrics when the version recorded none, and the
         // calibration of CBPE's estimates.
-        var referenceLabels: MonitorLabels?
-        if case .table(let table) = reference, let column = request.labels.flatMap({ table[$0] }) ?? table[model.target] {
-            referenceLabels = MonitorLabels(column, model: model)
-        }
         if training.isEmpty, let referenceLabels, let referencePredictions, labels != nil,
            let measured = MonitorPerformance.metrics(model: model, labels: referenceLabels, predictions: referencePredictions,
                                                      rows: 0..<referenceLabels.values.count) {
