@@ -33,20 +33,6 @@ public struct SortedSample: Sendable {
         self = try result.get()
     }
 
-    /// The number of distinct values of both samples together (one merge walk).
-    public static func distinctCount(_ a: SortedSample, _ b: SortedSample) -> Int {
-        var count = 0, i = 0, j = 0
-        let x = a.values, y = b.values
-        while i < x.count || j < y.count {
-            let v: Double
-            if i < x.count && j < y.count { v = min(x[i], y[j]) } else if i < x.count { v = x[i] } else { v = y[j] }
-            count += 1
-            while i < x.count && x[i] == v { i += 1 }
-            while j < y.count && y[j] == v { j += 1 }
-        }
-        return count
-    }
-
     /// The mean and population standard deviation of the values (two passes).
     public var meanAndDeviation: (mean: Double, deviation: Double) {
         var sum = 0.0

@@ -3,7 +3,7 @@ import Foundation
 /// scikit-learn's isotonic fits (cbpe_reference.py, run by python3) and NannyML's CBPE estimators
 /// (nannyml_reference.py, run only when APUS_NANNYML_PYTHON names a Python with nannyml installed).
 enum CBPEReference {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    typealias Failure = ReferenceScript.Failure
 
     static let sklearn: Result<String, Failure> = run("cbpe_reference.py", python: "python3", needs: "numpy scikit-learn")
     static let nannyml: Result<String, Failure> = {
@@ -15,21 +15,7 @@ enum CBPEReference {
     static var nannymlPython: String? { ProcessInfo.processInfo.environment["APUS_NANNYML_PYTHON"] }
 
     static func run(_ scriptName: String, python: String, needs: String) -> Result<String, Failure> {
-        let directory = NSTemporaryDirectory() + "apus-cbpe-\(UUID().uuidString)"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(scriptName).path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script, directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch { return .failure(Failure(description: "\(python): \(error)")) }
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return .failure(Failure(description: "\(scriptName) failed (pip install \(needs)): \(printed.prefix(2000))"))
-        }
-        return .success(directory)
+        ReferenceScript.run(scriptName, python: python, needs: needs)
     }
 
     /// A case file: each line is a name followed by numbers.

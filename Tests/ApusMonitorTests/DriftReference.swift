@@ -2,26 +2,10 @@ import Foundation
 
 /// scipy's values, written once per test process by drift_reference.py beside this file.
 enum DriftReference {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    typealias Failure = ReferenceScript.Failure
 
     /// The directory drift_reference.py wrote, or why it could not run.
-    static let directory: Result<String, Failure> = {
-        let directory = NSTemporaryDirectory() + "apus-drift-\(UUID().uuidString)"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("drift_reference.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch { return .failure(Failure(description: "python3: \(error)")) }
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return .failure(Failure(description: "drift_reference.py failed (pip install numpy scipy): \(printed.prefix(2000))"))
-        }
-        return .success(directory)
-    }()
+    static let directory = ReferenceScript.run("drift_reference.py", needs: "numpy scipy")
 
     /// A case file: each line is a name followed by numbers.
     static func values(_ file: String) throws -> [String: [Double]] {

@@ -2,26 +2,10 @@ import Foundation
 
 /// fairlearn's values, written once per test process by fairness_reference.py beside this file.
 enum FairnessReference {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    typealias Failure = ReferenceScript.Failure
 
     /// The directory fairness_reference.py wrote, or why it could not run.
-    static let directory: Result<String, Failure> = {
-        let directory = NSTemporaryDirectory() + "apus-fairness-\(UUID().uuidString)"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fairness_reference.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch { return .failure(Failure(description: "python3: \(error)")) }
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return .failure(Failure(description: "fairness_reference.py failed (pip install numpy scikit-learn fairlearn): \(printed.prefix(2000))"))
-        }
-        return .success(directory)
-    }()
+    static let directory = ReferenceScript.run("fairness_reference.py", needs: "numpy scikit-learn fairlearn")
 
     /// One case: its inputs and fairlearn's outputs.
     struct Case {

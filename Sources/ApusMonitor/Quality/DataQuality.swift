@@ -36,7 +36,7 @@ public enum DataQuality {
         let expected = byName
         let present = schema.features.compactMap { feature in current[feature.name].map { (feature, $0) } }
         let rows = current.rowCount
-        let perFeature = QualityParallel.map(count: present.count) { index in
+        let perFeature = Parallel.map(count: present.count) { index in
             let (feature, column) = present[index]
             return FeatureChecks.findings(feature: feature, column: column, expectation: expected[feature.name],
                                           rows: rows, options: options)

@@ -57,7 +57,7 @@ enum DuplicateRows {
         let blockRows = 32_768
         let blocks = (rows + blockRows - 1) / blockRows
         var hashes = [UInt64](repeating: 0x2545_F491_4F6C_DD1D, count: rows)
-        QualityParallel.forEachBlock(count: blocks, writing: &hashes) { block, out in
+        Parallel.forEachBlock(count: blocks, writing: &hashes) { block, out in
             let range = block * blockRows..<min(rows, (block + 1) * blockRows)
             for column in columns { combine(column, rows: range, into: out) }
         }
@@ -107,23 +107,14 @@ enum DuplicateRows {
     /// Folds one cell into a row's hash, order-sensitively.
     @inline(__always)
     private static func step(_ hash: UInt64, _ cell: UInt64) -> UInt64 {
-        mix(hash &* 0x9E37_79B1_85EB_CA87 &+ cell)
-    }
-
-    /// MurmurHash3's 64-bit finaliser, as ApusTable's `StableHash.mix` (internal there).
-    @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 33)) &* 0xFF51_AFD7_ED55_8CCD
-        z = (z ^ (z >> 33)) &* 0xC4CE_B9FE_1A85_EC53
-        return z ^ (z >> 33)
+        StableHash.mix(hash &* 0x9E37_79B1_85EB_CA87 &+ cell)
     }
 
     /// FNV-1a over a row's text bytes, finalised.
     private static func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for k in start..<end { h = (h ^ UInt64(bytes[k])) &* 0x0000_0100_0000_01B3 }
-        return mix(h ^ UInt64(end - start))
+        return StableHash.mix(h ^ UInt64(end - start))
     }
 
     /// Whether rows `a` and `b` hold the same values in every column (missing equals missing).

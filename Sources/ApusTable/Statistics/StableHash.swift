@@ -1,14 +1,15 @@
 /// 64-bit hashes that are the same in every process and on every platform.
 ///
 /// Swift's `Hasher` is seeded per process, so sketches built with it would differ from run
-/// to run; these hashes make distinct-count estimates reproducible.
-enum StableHash {
+/// to run; these hashes make distinct-count estimates (and ApusMonitor's duplicate-row
+/// check) reproducible.
+public enum StableHash {
     private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
 
     /// MurmurHash3's 64-bit finaliser: a bijection that spreads every input bit.
     @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
+    public static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 33)) &* 0xFF51_AFD7_ED55_8CCD
         z = (z ^ (z >> 33)) &* 0xC4CE_B9FE_1A85_EC53
