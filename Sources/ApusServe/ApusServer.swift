@@ -33,6 +33,7 @@ public struct ApusServer: Sendable {
         let pool = ModelPool(store: store, metrics: metrics, logger: logger, maxRows: configuration.maxRows,
                              unknownFields: configuration.unknownFields, batching: configuration.batching,
                              defaultAlias: configuration.defaultAlias, pinned: configuration.preload, background: background)
+        let profiler = LogProfiler(store: store, logger: logger)
         let log = PredictionLogQueue(capacity: configuration.logQueueCapacity, metrics: metrics) { batch in
             // Transactions of at most 500 records, so other processes' writes (an alias moved
             // from the command line) wait for one short transaction, not for the whole queue.
@@ -46,6 +47,7 @@ public struct ApusServer: Sendable {
                     failure = error
                 }
             }
+            profiler.record(batch)
             return (written, failure)
         }
         let state = ServingState(configuration: configuration, pool: pool, metrics: metrics, keys: KeyAuthenticator(store: store),

@@ -346,6 +346,41 @@ extension SQLiteStore {
         }
     }
 
+    public func mergePredictionProfile(model: String, version: Int, bucket: String, rows: Int,
+                                       merge: (String?) throws -> String) throws {
+        let now = StoreClock.now()
+        try write { db in
+            let existing = try String.fetchOne(
+                db, sql: dialect.render("SELECT profile FROM prediction_profiles WHERE model = ? AND version = ? AND bucket = ?"),
+                arguments: [model, version, bucket])
+            let merged = try merge(existing)
+            if existing == nil {
+                try db.execute(sql: dialect.render("""
+                    INSERT INTO prediction_profiles (model, version, bucket, row_count, profile, updated) VALUES (?, ?, ?, ?, ?, ?)
+                    """), arguments: [model, version, bucket, rows, merged, now])
+            } else {
+                try db.execute(sql: dialect.render("""
+                    UPDATE prediction_profiles SET row_count = row_count + ?, profile = ?, updated = ?
+                    WHERE model = ? AND version = ? AND bucket = ?
+                    """), arguments: [rows, merged, now, model, version, bucket])
+            }
+        }
+    }
+
+    public func predictionProfiles(model: String, version: Int, since: String, until: String) throws
+        -> [(bucket: String, rows: Int, profile: String)] {
+        // An hour overlaps the window when it starts before `until` and ends after `since`.
+        let earliest = StoreClock.parse(since).map { StoreClock.format(milliseconds: $0 - 3_599_999) } ?? since
+        return try read { db in
+            try Row.fetchAll(db, sql: dialect.render("""
+                SELECT bucket, row_count, profile FROM prediction_profiles
+                WHERE model = ? AND version = ? AND bucket >= ? AND bucket < ? ORDER BY bucket
+                """), arguments: [model, version, earliest, until]).map { row in
+                (bucket: row["bucket"] as String, rows: Int(row["row_count"] as Int64), profile: row["profile"] as String)
+            }
+        }
+    }
+
     public func runs(withArtifact sha256: String, named name: String) throws -> [String] {
         try read { db in
             try String.fetchAll(db, sql: dialect.render("""

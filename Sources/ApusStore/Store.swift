@@ -46,6 +46,16 @@ public protocol Store: Sendable {
     /// The runs that recorded an artifact with this SHA-256 under `name`, oldest first.
     func runs(withArtifact sha256: String, named name: String) throws -> [String]
 
+    // MARK: Prediction-log profiles
+
+    /// Replaces the profile of `model` version `version` for the hour starting at `bucket` with
+    /// `merge(existing)` (nil when there is none), adding `rows`, in one transaction.
+    func mergePredictionProfile(model: String, version: Int, bucket: String, rows: Int,
+                                merge: (String?) throws -> String) throws
+    /// The stored hourly profiles of `model` version `version` whose hour overlaps [since, until), oldest first.
+    func predictionProfiles(model: String, version: Int, since: String, until: String) throws
+        -> [(bucket: String, rows: Int, profile: String)]
+
     // MARK: Registry
 
     /// Registers a new version (creating the model if new); returns it.

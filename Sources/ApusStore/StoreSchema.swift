@@ -300,5 +300,26 @@ public enum StoreSchema {
             ],
             dialectStatements: [:]
         ),
+        Migration(
+            version: 4,
+            summary: "profiles of the prediction log per model version and hour, merged as the server logs (monitoring)",
+            statements: [
+                // `profile` is the JSON of ApusMonitor's DataProfile (features and predictions) of
+                // the rows logged in the hour starting at `bucket`, on the reference's edges; the
+                // store only keeps the text (it has no ML imports).
+                """
+                CREATE TABLE prediction_profiles (
+                    model TEXT NOT NULL,
+                    version BIGINT NOT NULL,
+                    bucket TEXT NOT NULL,
+                    row_count BIGINT NOT NULL,
+                    profile TEXT NOT NULL,
+                    updated TEXT NOT NULL,
+                    PRIMARY KEY (model, version, bucket)
+                )
+                """,
+            ],
+            dialectStatements: [:]
+        ),
     ]
 }

@@ -1,4 +1,5 @@
 @testable import ApusServe
+import ApusService
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -40,6 +41,34 @@ import Testing
                 #expect(text.contains(#"apus_drift_alert{model="credit-risk",version="1"}"#))
                 #expect(text.contains(#"apus_feature_drifted{model="credit-risk",version="1",feature=""#))
                 #expect(text.contains(#"apus_prediction_drift_score{model="credit-risk",version="1",test="ks"}"#))
+            }
+        }
+    }
+
+    @Test func theLogIsProfiledHourByHourAndMonitoredWithoutItsInputs() async throws {
+        let fixture = try ServeFixture.get()
+        let server = try fixture.server { $0.logInputsRate = 0 }
+        try await server.application().test(.router) { client in
+            for _ in 0..<3 {
+                try await client.execute(uri: Self.predict, method: .post, headers: jsonHeaders,
+                                         body: ByteBuffer(text: fixture.creditBody(rows: 0..<20))) { #expect($0.status == .ok) }
+            }
+            try await server.flushPredictionLog()
+            let since = try ModelMonitoring.windowStart("2h"), until = try ModelMonitoring.windowStart("0s")
+            let hours = try fixture.store.predictionProfiles(model: "credit-risk", version: 1, since: since, until: until)
+            #expect(!hours.isEmpty)
+            #expect(hours.reduce(0) { $0 + $1.rows } >= 60)
+            try await client.execute(uri: "/v1/models/credit-risk@champion/monitor?since=2h&domain_classifier=false", method: .get) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                let report = try jsonObject(response.body)
+                let current = report["current"] as? [String: Any]
+                #expect((current?["profiled_rows"] as? Int ?? 0) >= 60)
+                #expect((current?["profiled_hours"] as? Int ?? 0) >= 1)
+                let features = report["features"] as? [String: [String: Any]] ?? [:]
+                let compared = features.values.filter { $0["test"] is String }
+                #expect(compared.count == fixture.creditModel.schema.count, "\(features.values.compactMap { $0["note"] as? String })")
+                let predictions = report["predictions"] as? [String: Any]
+                #expect((predictions?["current"] as? [String: Any])?["count"] as? Int ?? 0 >= 60)
             }
         }
     }

@@ -54,3 +54,34 @@ final class TemporaryStore {
         #expect(check.rows == 9)  // created, run started + finished, model created, 2 versions, 2 moves, rollback
     }
 }
+
+@Suite("prediction-log profiles in the store")
+struct PredictionProfileStoreTests {
+    @Test func profilesMergeByHourAndAreReadByWindow() throws {
+        let temporary = try TemporaryStore()
+        let store = temporary.store
+        try store.mergePredictionProfile(model: "m", version: 1, bucket: "2026-11-29T10:00:00.000Z", rows: 3) { existing in
+            #expect(existing == nil)
+            return "a"
+        }
+        try store.mergePredictionProfile(model: "m", version: 1, bucket: "2026-11-29T10:00:00.000Z", rows: 2) { existing in
+            #expect(existing == "a")
+            return "ab"
+        }
+        try store.mergePredictionProfile(model: "m", version: 1, bucket: "2026-11-29T11:00:00.000Z", rows: 4) { _ in "c" }
+        try store.mergePredictionProfile(model: "m", version: 2, bucket: "2026-11-29T11:00:00.000Z", rows: 9) { _ in "other version" }
+        let all = try store.predictionProfiles(model: "m", version: 1, since: "2026-11-29T10:30:00.000Z", until: "2026-11-29T12:00:00.000Z")
+        #expect(all.map(\.bucket) == ["2026-11-29T10:00:00.000Z", "2026-11-29T11:00:00.000Z"])
+        #expect(all.map(\.rows) == [5, 4])
+        #expect(all.map(\.profile) == ["ab", "c"])
+        let late = try store.predictionProfiles(model: "m", version: 1, since: "2026-11-29T11:00:00.000Z", until: "2026-11-29T11:30:00.000Z")
+        #expect(late.map(\.profile) == ["c"])
+        struct Refused: Error {}
+        // The store wraps the refusal in its own error naming the file; nothing is written.
+        #expect(throws: StoreError.self) {
+            try store.mergePredictionProfile(model: "m", version: 1, bucket: "2026-11-29T11:00:00.000Z", rows: 1) { _ in throw Refused() }
+        }
+        #expect(try store.predictionProfiles(model: "m", version: 1, since: "2026-11-29T11:00:00.000Z", until: "2026-11-29T12:00:00.000Z")
+            .map(\.rows) == [4])
+    }
+}

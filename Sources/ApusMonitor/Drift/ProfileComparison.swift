@@ -59,15 +59,40 @@ public enum ProfileComparison {
         case .levels:
             profiled = .failure(.unsupportedColumn(column: name, kind: "categorical"))
         }
+        switch profiled {
+        case .success(let current):
+            return numeric(name: name, reference: reference, current: current, options: options, alpha: alpha)
+        case .failure(let error):
+            return ColumnComparison.skipped(name: name, kind: .numeric, note: "not compared: \(error)", reference: summary(reference))
+        }
+    }
+
+    /// Two profiles of one feature (or of the predictions): the current one built on the
+    /// reference's edges, from rows or merged from the prediction log's hourly profiles.
+    public static func compare(name: String, reference: ColumnProfile, current: ColumnProfile, options: DriftOptions,
+                               alpha: Double) -> FeatureDrift {
+        switch (reference, current) {
+        case (.numeric(let ref), .numeric(let cur)):
+            return numeric(name: name, reference: ref, current: cur, options: options, alpha: alpha)
+        case (.categorical, .categorical(let cur)):
+            return compare(name: name, reference: reference,
+                           current: .levels(LevelCounts(levels: cur.levels, counts: cur.counts.map(Double.init), missing: cur.missing)),
+                           options: options, alpha: alpha)
+        default:
+            return ColumnComparison.skipped(name: name, kind: reference.kind == "numeric" ? .numeric : .categorical,
+                                            note: "not compared: the reference profile is \(reference.kind) but the current one is \(current.kind)")
+        }
+    }
+
+    static func numeric(name: String, reference: NumericProfile, current: NumericProfile, options: DriftOptions,
+                        alpha: Double) -> FeatureDrift {
         let referenceSummary = summary(reference)
-        let current: NumericProfile
         let drift: NumericProfileDrift
         do throws(DriftError) {
-            current = try profiled.get()
             drift = try ProfileDrift.numeric(reference: reference, current: current)
         } catch {
             return ColumnComparison.skipped(name: name, kind: .numeric, note: "not compared: \(error)", reference: referenceSummary,
-                                            current: (try? profiled.get()).map(summary) ?? SampleSummary(count: 0, missing: 0))
+                                            current: summary(current))
         }
         let currentSummary = summary(current)
         let refCells = reference.histogram, curCells = current.histogram

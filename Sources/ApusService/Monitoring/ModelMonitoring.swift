@@ -60,6 +60,7 @@ public enum ModelMonitoring {
         let current: Table
         let currentJSON: ReportJSON
         var times: [String]?
+        var currentProfile: DataProfile?
         if let currentPath = request.currentPath {
             current = try CSVReader.read(path: currentPath, options: readOptions).table
             currentJSON = .object([("source", .string("file")), ("path", .string(currentPath)), ("rows", .integer(current.rowCount))])
@@ -74,11 +75,19 @@ public enum ModelMonitoring {
             current = window.table
             times = window.times
             if request.labels == nil && window.labelled > 0 { request.labels = PredictionLogWindow.labelsColumn }
-            currentJSON = .object([
+            var members: [(String, ReportJSON)] = [
                 ("source", .string("prediction_log")), ("since", .string(since)), ("until", .string(until)),
                 ("rows", .integer(current.rowCount)), ("requests", .integer(window.requests)),
                 ("requests_without_inputs", .integer(window.requestsWithoutInputs)), ("labelled_rows", .integer(window.labelled)),
-            ])
+            ]
+            if case .profile = reference,
+               let logged = try PredictionLogProfiles.window(model: version.model, version: version.version, since: since, until: until,
+                                                             store: try store()) {
+                currentProfile = logged.profile
+                members.append(("profiled_rows", .integer(logged.profile.rowCount)))
+                members.append(("profiled_hours", .integer(logged.hours)))
+            }
+            currentJSON = .object(members)
         }
         let loaded = clock.now
 
@@ -89,7 +98,7 @@ public enum ModelMonitoring {
             ("reference", referenceJSON),
             ("current", currentJSON),
         ]
-        if current.rowCount == 0 {
+        if current.rowCount == 0 && currentProfile == nil {
             let finished = clock.now
             members.append(("alert", .bool(false)))
             members.append(("alert_reasons", .array([])))
@@ -100,7 +109,8 @@ public enum ModelMonitoring {
             return MonitorOutcome(report: .object(members), alert: false, alertReasons: [])
         }
         let sections = try compare(model: model, reference: consume reference, current: current, request: request,
-                                   trainingMetrics: resolved.version?.metrics ?? [:], currentTimes: times)
+                                   trainingMetrics: resolved.version?.metrics ?? [:], currentTimes: times,
+                                   currentProfile: currentProfile)
         let finished = clock.now
         members.append(contentsOf: sections.members)
         members.append(("seconds", .object([
@@ -127,7 +137,8 @@ public enum ModelMonitoring {
     /// labels and the domain classifier have read them, so a million-row reference does not stay
     /// in memory through the rest of the report.
     static func compare(model: Model, reference: consuming Reference, current: Table, request: MonitorRequest,
-                        trainingMetrics: [String: Double], currentTimes: [String]? = nil) throws
+                        trainingMetrics: [String: Double], currentTimes: [String]? = nil,
+                        currentProfile: DataProfile? = nil) throws
         -> (members: [(String, ReportJSON)], alert: Bool, reasons: [String]) {
         let options = request.drift
         let conformedCurrent = MonitorSamples.conformed(current, to: model.schema)
@@ -162,20 +173,41 @@ public enum ModelMonitoring {
                                                                 current: currentPredictions.driftInput(model: model), options: predictionOptions)
                 }
             case .profile(let profile, let sample):
-                var inputs: [(name: String, current: DriftInput)] = []
-                for feature in model.schema.features {
-                    if let input = MonitorSamples.input(feature, in: current) {
-                        inputs.append((feature.name, input))
-                    } else {
-                        missing[feature.name] = "not compared: the current data has no column `\(feature.name)`"
+                if let currentProfile {
+                    // The prediction log's hourly profiles, merged: every answered row of the window.
+                    try options.validate()
+                    let alpha = DriftAnalysis.featureAlpha(features: model.schema.count, options: options)
+                    let compared = model.schema.features.map { feature -> FeatureDrift in
+                        guard let reference = profile.data[feature.name], let logged = currentProfile[feature.name] else {
+                            return FeatureDrift(name: feature.name, kind: feature.kind == .numeric ? .numeric : .categorical, test: nil,
+                                                threshold: nil, score: nil, drifted: false, approximate: false, statistics: DriftStatistics(),
+                                                reference: SampleSummary(count: 0, missing: 0), current: SampleSummary(count: 0, missing: 0),
+                                                distribution: nil, note: "not compared: the profiles have no column `\(feature.name)`")
+                        }
+                        return ProfileComparison.compare(name: feature.name, reference: reference, current: logged, options: options, alpha: alpha)
                     }
-                }
-                drift = try ProfileComparison.compare(reference: profile.data, current: inputs, options: options)
-                if let predictions = profile.data.predictions {
-                    try predictionOptions.validate()
-                    predictionDrift = ProfileComparison.compare(
-                        name: "prediction", reference: predictions, current: currentPredictions.driftInput(model: model),
-                        options: predictionOptions, alpha: predictionOptions.alpha)
+                    drift = DatasetDrift(features: compared, options: options, featureAlpha: alpha)
+                    if let predictions = profile.data.predictions, let logged = currentProfile.predictions {
+                        try predictionOptions.validate()
+                        predictionDrift = ProfileComparison.compare(name: "prediction", reference: predictions, current: logged,
+                                                                    options: predictionOptions, alpha: predictionOptions.alpha)
+                    }
+                } else {
+                    var inputs: [(name: String, current: DriftInput)] = []
+                    for feature in model.schema.features {
+                        if let input = MonitorSamples.input(feature, in: current) {
+                            inputs.append((feature.name, input))
+                        } else {
+                            missing[feature.name] = "not compared: the current data has no column `\(feature.name)`"
+                        }
+                    }
+                    drift = try ProfileComparison.compare(reference: profile.data, current: inputs, options: options)
+                    if let predictions = profile.data.predictions {
+                        try predictionOptions.validate()
+                        predictionDrift = ProfileComparison.compare(
+                            name: "prediction", reference: predictions, current: currentPredictions.driftInput(model: model),
+                            options: predictionOptions, alpha: predictionOptions.alpha)
+                    }
                 }
                 referenceRows = sample.map { MonitorSamples.conformed($0, to: model.schema) }
                 if let stored = profile.isotonicCalibration, let rows = profile.calibration?.rows {
@@ -220,9 +252,9 @@ public enum ModelMonitoring {
             ("features", dataset.featuresJSON),
         ]
         if let predictionDrift { members.append(("predictions", predictionDrift.json)) }
-        members.append(("data_quality", MonitorQuality.json(
+        if current.rowCount > 0 { members.append(("data_quality", MonitorQuality.json(
             current: current, schema: model.schema, expectations: MonitorQuality.expectations(schema: model.schema, features: features),
-            known: [model.target] + [request.labels, request.sensitive].compactMap { $0 })))
+            known: [model.target] + [request.labels, request.sensitive].compactMap { $0 }))) }
         if let domain { members.append(("domain_classifier", domainJSON(domain))) }
         var labels: MonitorLabels?
         var training: [(String, Double)] = []
@@ -254,7 +286,7 @@ public enum ModelMonitoring {
                 calibrationSource = "isotonic, on \(rows.count) labelled reference rows"
             }
         }
-        if labels != nil || model.task == .binary {
+        if current.rowCount > 0 && (labels != nil || model.task == .binary) {
             members.append(("performance", MonitorPerformance.json(
                 model: model, labelsName: request.labels.map { $0 == PredictionLogWindow.labelsColumn ? "feedback" : $0 },
                 labels: labels, predictions: currentPredictions, training: training, trainingSource: trainingSource,
