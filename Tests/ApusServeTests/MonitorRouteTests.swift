@@ -1,5 +1,6 @@
 @testable import ApusServe
 import ApusService
+import ApusStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -69,6 +70,17 @@ import Testing
                 #expect(compared.count == fixture.creditModel.schema.count, "\(features.values.compactMap { $0["note"] as? String })")
                 let predictions = report["predictions"] as? [String: Any]
                 #expect((predictions?["current"] as? [String: Any])?["count"] as? Int ?? 0 >= 60)
+            }
+            // A window that starts just after the rows were logged: no logged row falls in it, but the
+            // hour's profile overlaps it (other suites log inputs to the same store meanwhile).
+            let group = try #require(fixture.creditModel.schema.features.first { $0.kind == .categorical }?.name)
+            let now = StoreClock.nowMilliseconds()
+            let after = StoreClock.format(milliseconds: now + 1), end = StoreClock.format(milliseconds: now + 2)
+            try await client.execute(uri: "/v1/models/credit-risk@champion/monitor?since=\(after)&until=\(end)&domain_classifier=false&sensitive=\(group)",
+                                     method: .get) { response in
+                #expect(response.status == .ok)
+                let fairness = try jsonObject(response.body)["fairness"] as? [String: Any]
+                #expect((fairness?["note"] as? String)?.contains("inputs were not logged") == true, "\(String(describing: fairness))")
             }
         }
     }

@@ -293,7 +293,12 @@ public enum ModelMonitoring {
                 times: currentTimes, calibration: calibration, calibrationSource: calibrationSource,
                 threshold: request.decisionThreshold)))
         }
-        if let sensitive = request.sensitive {
+        if let sensitive = request.sensitive, current.rowCount == 0 {
+            members.append(("fairness", .object([
+                ("sensitive", .string(sensitive)),
+                ("note", .string("the window's inputs were not logged (apus serve --log-inputs): the fairness table needs the rows")),
+            ])))
+        } else if let sensitive = request.sensitive {
             members.append(("fairness", try MonitorFairness.json(
                 model: model, sensitive: sensitive, current: current, predictions: currentPredictions, labels: labels,
                 threshold: request.decisionThreshold)))
