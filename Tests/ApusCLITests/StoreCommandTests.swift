@@ -25,9 +25,9 @@ struct StoreWorkspace {
     }
 
     /// Trains on the workspace's data with a few rounds.
-    func train(_ extra: [String], leaves: Int = 7) throws -> CLIRun {
+    func train(_ extra: [String], leaves: Int = 7, environment variables: [String: String] = [:]) throws -> CLIRun {
         try apus(["train", train, "--target", "default", "--ignore", "application_date", "--valid", test,
-                  "--param", "num_iterations=8", "--param", "num_leaves=\(leaves)"] + extra)
+                  "--param", "num_iterations=8", "--param", "num_leaves=\(leaves)"] + extra, environment: variables)
     }
 
     /// A JSON document printed by `apus ... --json`.

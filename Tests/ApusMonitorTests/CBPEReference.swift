@@ -20,14 +20,7 @@ enum CBPEReference {
 
     /// A case file: each line is a name followed by numbers.
     static func values(_ directory: Result<String, Failure>, _ file: String) throws -> [String: [Double]] {
-        let text = try String(contentsOfFile: try directory.get() + "/" + file, encoding: .utf8)
-        var result: [String: [Double]] = [:]
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard let name = fields.first else { continue }
-            result[String(name)] = fields.dropFirst().map { Double(String($0)) ?? .nan }
-        }
-        return result
+        try ReferenceScript.values(in: directory, file)
     }
 }
 

@@ -8,16 +8,7 @@ enum DriftReference {
     static let directory = ReferenceScript.run("drift_reference.py", needs: "numpy scipy")
 
     /// A case file: each line is a name followed by numbers.
-    static func values(_ file: String) throws -> [String: [Double]] {
-        let text = try String(contentsOfFile: try directory.get() + "/" + file, encoding: .utf8)
-        var result: [String: [Double]] = [:]
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard let name = fields.first else { continue }
-            result[String(name)] = fields.dropFirst().map { Double(String($0)) ?? .nan }
-        }
-        return result
-    }
+    static func values(_ file: String) throws -> [String: [Double]] { try ReferenceScript.values(in: directory, file) }
 
     /// A grid file: each line is numbers.
     static func rows(_ file: String) throws -> [[Double]] {

@@ -23,4 +23,16 @@ enum ReferenceScript {
         }
         return .success(directory)
     }
+
+    /// A case file of `directory`: each line is a name followed by numbers.
+    static func values(in directory: Result<String, Failure>, _ file: String) throws -> [String: [Double]] {
+        let text = try String(contentsOfFile: try directory.get() + "/" + file, encoding: .utf8)
+        var result: [String: [Double]] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let name = fields.first else { continue }
+            result[String(name)] = fields.dropFirst().map { Double(String($0)) ?? .nan }
+        }
+        return result
+    }
 }

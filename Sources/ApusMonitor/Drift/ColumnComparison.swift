@@ -16,18 +16,11 @@ enum ColumnComparison {
                           extra: DriftStatistics(), summaries: nil, referenceRows: reference.rowCount)
         case (.levels, _), (_, .levels):
             let kind: FeatureDrift.Kind = reference.isNumeric ? .numeric : .categorical
-            return skipped(name: name, kind: kind,
+            return FeatureDrift.notCompared(name: name, kind: kind,
                            note: "not compared: the reference holds \(reference.isNumeric ? "numbers" : "levels") but the current holds \(current.isNumeric ? "numbers" : "levels")")
         default:
             return numbers(name: name, reference: reference, current: current, options: options, alpha: alpha)
         }
-    }
-
-    static func skipped(name: String, kind: FeatureDrift.Kind, note: String,
-                        reference: SampleSummary = SampleSummary(count: 0, missing: 0),
-                        current: SampleSummary = SampleSummary(count: 0, missing: 0)) -> FeatureDrift {
-        FeatureDrift(name: name, kind: kind, test: nil, threshold: nil, score: nil, drifted: false, approximate: false,
-                     statistics: DriftStatistics(), reference: reference, current: current, distribution: nil, note: note)
     }
 
     static func numbers(name: String, reference: DriftInput, current: DriftInput, options: DriftOptions,
@@ -38,7 +31,7 @@ enum ColumnComparison {
             b = try current.sorted(argument: "current")
         } catch {
             let rows = (reference.rowCount, current.rowCount)
-            return skipped(name: name, kind: .numeric, note: "not compared: \(error)",
+            return FeatureDrift.notCompared(name: name, kind: .numeric, note: "not compared: \(error)",
                            reference: SampleSummary(count: 0, missing: rows.0), current: SampleSummary(count: 0, missing: rows.1))
         }
         let summaries = (summary(a), summary(b))
@@ -52,6 +45,7 @@ enum ColumnComparison {
 
         let distinct = walk.distinct
         let referenceRows = a.values.count + a.missing
+        let distribution: DriftDistribution
         if distinct <= options.lowCardinality || (summaries.0.distinct ?? 0) <= binByValueUpTo {
             let (refCounts, curCounts) = valueCounts(a, b)
             if distinct <= options.lowCardinality {
@@ -59,16 +53,14 @@ enum ColumnComparison {
                               extra: statistics, summaries: summaries, referenceRows: referenceRows)
             }
             addBinned(&statistics, reference: refCounts.counts, current: curCounts.counts, options: options)
-            let distribution = DriftDistribution(levels: refCounts.levels, reference: proportions(refCounts.counts),
-                                                 current: proportions(curCounts.counts))
-            return verdict(name: name, kind: .numeric, statistics: statistics, summaries: summaries, distribution: distribution,
-                           test: options.chooseTest(numeric: true, distinct: distinct, referenceRows: referenceRows),
-                           options: options, alpha: alpha)
-        }
-        let histogram = BinnedDrift.histogram(a, b, bins: BinnedDrift.sturgesBinCount(a, b))
-        addBinned(&statistics, reference: histogram.reference, current: histogram.current, options: options)
-        let distribution = DriftDistribution(edges: histogram.edges, reference: proportions(histogram.reference),
+            distribution = DriftDistribution(levels: refCounts.levels, reference: proportions(refCounts.counts),
+                                             current: proportions(curCounts.counts))
+        } else {
+            let histogram = BinnedDrift.histogram(a, b, bins: BinnedDrift.sturgesBinCount(a, b))
+            addBinned(&statistics, reference: histogram.reference, current: histogram.current, options: options)
+            distribution = DriftDistribution(edges: histogram.edges, reference: proportions(histogram.reference),
                                              current: proportions(histogram.current))
+        }
         return verdict(name: name, kind: .numeric, statistics: statistics, summaries: summaries, distribution: distribution,
                        test: options.chooseTest(numeric: true, distinct: distinct, referenceRows: referenceRows),
                        options: options, alpha: alpha)
@@ -85,7 +77,7 @@ enum ColumnComparison {
         if refTotal == 0 || curTotal == 0 {
             let side = refTotal == 0 ? "reference" : "current"
             let missing = refTotal == 0 ? reference.missing : current.missing
-            return skipped(name: name, kind: kind, note: "not compared: the \(side) has no values (\(missing) missing)",
+            return FeatureDrift.notCompared(name: name, kind: kind, note: "not compared: the \(side) has no values (\(missing) missing)",
                            reference: summaryPair.0, current: summaryPair.1)
         }
         var statistics = extra
@@ -174,17 +166,11 @@ enum ColumnComparison {
             let i0 = i, j0 = j
             while i < x.count && x[i] == v { i += 1 }
             while j < y.count && y[j] == v { j += 1 }
-            levels.append(format(v))
+            levels.append(LevelCounts.name(of: v))
             ref.append(Double(i - i0))
             cur.append(Double(j - j0))
         }
         return (LevelCounts(levels: levels, counts: ref, missing: a.missing), LevelCounts(levels: levels, counts: cur, missing: b.missing))
-    }
-
-    /// A number as a level name: integers without a fraction.
-    static func format(_ value: Double) -> String {
-        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
     }
 
     static func proportions(_ counts: [Double]) -> [Double] {

@@ -48,6 +48,13 @@ public struct LevelCounts: Sendable, Equatable {
     /// The present values.
     public var total: Double { counts.reduce(0, +) }
 
+    /// A number as a level name: integers without a fraction (`3`, not `3.0`), others in their
+    /// shortest form.
+    public static func name(of value: Double) -> String {
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
     /// Both samples' counts over the union of their levels: the reference's levels in order, then
     /// the current's new ones. A level absent from one side counts 0 there.
     public static func aligned(_ reference: LevelCounts, _ current: LevelCounts)

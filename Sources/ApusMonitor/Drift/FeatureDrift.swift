@@ -126,4 +126,12 @@ public struct FeatureDrift: Sendable, Equatable {
         self.distribution = distribution
         self.note = note
     }
+
+    /// A feature that could not be compared, with the reason in `note`.
+    public static func notCompared(name: String, kind: Kind, note: String,
+                                   reference: SampleSummary = SampleSummary(count: 0, missing: 0),
+                                   current: SampleSummary = SampleSummary(count: 0, missing: 0)) -> FeatureDrift {
+        FeatureDrift(name: name, kind: kind, test: nil, threshold: nil, score: nil, drifted: false, approximate: false,
+                     statistics: DriftStatistics(), reference: reference, current: current, distribution: nil, note: note)
+    }
 }

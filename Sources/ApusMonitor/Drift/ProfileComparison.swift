@@ -16,7 +16,7 @@ public enum ProfileComparison {
         let alpha = DriftAnalysis.featureAlpha(features: inputs.count, options: options)
         let features = inputs.map { input in
             guard let column = reference[input.name] else {
-                return ColumnComparison.skipped(name: input.name, kind: input.current.isNumeric ? .numeric : .categorical,
+                return FeatureDrift.notCompared(name: input.name, kind: input.current.isNumeric ? .numeric : .categorical,
                                                 note: "not compared: the reference profile has no column `\(input.name)`")
             }
             return compare(name: input.name, reference: column, current: input.current, options: options, alpha: alpha)
@@ -38,7 +38,7 @@ public enum ProfileComparison {
             drift.note = drift.note ?? "reference: the stored training profile"
             return drift
         default:
-            return ColumnComparison.skipped(
+            return FeatureDrift.notCompared(
                 name: name, kind: reference.kind == "numeric" ? .numeric : .categorical,
                 note: "not compared: the reference profile holds \(reference.kind == "numeric" ? "numbers" : "levels") but the current data holds \(current.isNumeric ? "numbers" : "levels")")
         }
@@ -63,7 +63,7 @@ public enum ProfileComparison {
         case .success(let current):
             return numeric(name: name, reference: reference, current: current, options: options, alpha: alpha)
         case .failure(let error):
-            return ColumnComparison.skipped(name: name, kind: .numeric, note: "not compared: \(error)", reference: summary(reference))
+            return FeatureDrift.notCompared(name: name, kind: .numeric, note: "not compared: \(error)", reference: summary(reference))
         }
     }
 
@@ -79,7 +79,7 @@ public enum ProfileComparison {
                            current: .levels(LevelCounts(levels: cur.levels, counts: cur.counts.map(Double.init), missing: cur.missing)),
                            options: options, alpha: alpha)
         default:
-            return ColumnComparison.skipped(name: name, kind: reference.kind == "numeric" ? .numeric : .categorical,
+            return FeatureDrift.notCompared(name: name, kind: reference.kind == "numeric" ? .numeric : .categorical,
                                             note: "not compared: the reference profile is \(reference.kind) but the current one is \(current.kind)")
         }
     }
@@ -91,7 +91,7 @@ public enum ProfileComparison {
         do throws(DriftError) {
             drift = try ProfileDrift.numeric(reference: reference, current: current)
         } catch {
-            return ColumnComparison.skipped(name: name, kind: .numeric, note: "not compared: \(error)", reference: referenceSummary,
+            return FeatureDrift.notCompared(name: name, kind: .numeric, note: "not compared: \(error)", reference: referenceSummary,
                                             current: summary(current))
         }
         let currentSummary = summary(current)

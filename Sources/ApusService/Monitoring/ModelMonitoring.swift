@@ -179,10 +179,8 @@ public enum ModelMonitoring {
                     let alpha = DriftAnalysis.featureAlpha(features: model.schema.count, options: options)
                     let compared = model.schema.features.map { feature -> FeatureDrift in
                         guard let reference = profile.data[feature.name], let logged = currentProfile[feature.name] else {
-                            return FeatureDrift(name: feature.name, kind: feature.kind == .numeric ? .numeric : .categorical, test: nil,
-                                                threshold: nil, score: nil, drifted: false, approximate: false, statistics: DriftStatistics(),
-                                                reference: SampleSummary(count: 0, missing: 0), current: SampleSummary(count: 0, missing: 0),
-                                                distribution: nil, note: "not compared: the profiles have no column `\(feature.name)`")
+                            return FeatureDrift.notCompared(name: feature.name, kind: feature.kind == .numeric ? .numeric : .categorical,
+                                                            note: "not compared: the profiles have no column `\(feature.name)`")
                         }
                         return ProfileComparison.compare(name: feature.name, reference: reference, current: logged, options: options, alpha: alpha)
                     }
@@ -221,11 +219,9 @@ public enum ModelMonitoring {
         var byName: [String: FeatureDrift] = [:]
         for feature in drift.features { byName[feature.name] = feature }
         let features: [FeatureDrift] = model.schema.features.map { feature in
-            byName[feature.name] ?? FeatureDrift(
-                name: feature.name, kind: feature.kind == .numeric ? .numeric : .categorical, test: nil, threshold: nil,
-                score: nil, drifted: false, approximate: false, statistics: DriftStatistics(),
-                reference: SampleSummary(count: 0, missing: 0), current: SampleSummary(count: 0, missing: 0),
-                distribution: nil, note: missing[feature.name])
+            byName[feature.name] ?? FeatureDrift.notCompared(
+                name: feature.name, kind: feature.kind == .numeric ? .numeric : .categorical,
+                note: missing[feature.name] ?? "not compared")
         }
         let dataset = DatasetDrift(features: features, options: options, featureAlpha: drift.featureAlpha)
         var domain: DomainClassifierResult?

@@ -22,7 +22,7 @@ struct MonitorLabels: Sendable {
         for row in 0..<column.count {
             guard let text = column.formattedValue(at: row) else { continue }
             let value: Double? = model.task == .regression ? Double(text) : index[text].map(Double.init)
-                ?? (Double(text).flatMap { number in index[ReportNumber.integerText(number)].map(Double.init) })
+                ?? (Double(text).flatMap { number in index[LevelCounts.name(of: number)].map(Double.init) })
             if let value {
                 values[row] = value
             } else {
@@ -36,14 +36,6 @@ struct MonitorLabels: Sendable {
     }
 
     var labelled: Int { values.lazy.filter { !$0.isNaN }.count }
-}
-
-/// Small number formatting shared by the monitoring sections.
-enum ReportNumber {
-    /// "1" for 1.0, else the number's shortest text.
-    static func integerText(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-    }
 }
 
 /// The performance section: the task's metrics on the labelled current rows, overall and by

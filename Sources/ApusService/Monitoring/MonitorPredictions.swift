@@ -22,18 +22,11 @@ struct MonitorPredictions: Sendable {
         var start = 0
         while start < rows {
             let end = min(rows, start + block)
-            let part = start == 0 && end == rows ? table : try table.rows(Array(start..<end))
-            let predicted = try model.ensemble.predict(features: try model.schema.encode(table: part, threads: threads), threads: threads)
-            if model.task == .multiclass {
-                probabilities.append(contentsOf: predicted)
-                for row in 0..<(end - start) {
-                    var best = 0
-                    for c in 1..<k where predicted[row * k + c] > predicted[row * k + best] { best = c }
-                    values.append(Double(best))
-                }
-            } else {
-                values.append(contentsOf: predicted)
-            }
+            let slice = start == 0 && end == rows ? table : try table.rows(Array(start..<end))
+            let predicted = try model.ensemble.predict(features: try model.schema.encode(table: slice, threads: threads), threads: threads)
+            let part = MonitorPredictions(model: model, predicted: predicted)
+            values.append(contentsOf: part.values)
+            probabilities.append(contentsOf: part.probabilities)
             start = end
         }
         self.values = values

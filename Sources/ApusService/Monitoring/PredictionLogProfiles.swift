@@ -57,13 +57,8 @@ public enum PredictionLogProfiles {
             case .numeric(let profile) where model.task != .multiclass:
                 predictions = .numeric(try NumericProfile(name: "prediction", values: outputs, edges: profile.edges))
             case .categorical where model.task == .multiclass:
-                let k = model.ensemble.scoresPerRow
                 var counts = [Int](repeating: 0, count: model.classes.count)
-                for row in 0..<rows {
-                    var best = 0
-                    for c in 1..<k where outputs[row * k + c] > outputs[row * k + best] { best = c }
-                    counts[best] += 1
-                }
+                for predicted in MonitorPredictions(model: model, predicted: outputs).values { counts[Int(predicted)] += 1 }
                 predictions = .categorical(try CategoricalProfile(name: "prediction", levels: model.classes, counts: counts, missing: 0))
             default:
                 predictions = nil
