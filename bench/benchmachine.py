@@ -3,6 +3,7 @@ commit measured, and number formatting."""
 import os
 import resource
 import subprocess
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -71,3 +72,22 @@ def dataset(generator, rows, seed, shared):
 def fmt(value, spec, missing="—"):
     """`value` formatted with `spec`, or `missing` for None."""
     return missing if value is None else format(value, spec)
+
+
+def gnu_time():
+    """`/usr/bin/time` if it is GNU time (it takes -v -o FILE), else None."""
+    path = "/usr/bin/time"
+    if not os.access(path, os.X_OK):
+        return None
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        probe = subprocess.run([path, "-v", "-o", out.name, "true"], capture_output=True)
+        return path if probe.returncode == 0 and "Maximum resident set size" in open(out.name).read() else None
+
+
+# Fallback when /usr/bin/time is missing: run the child, wait, write its ru_maxrss (KiB on
+# Linux) in /usr/bin/time -v's words. Only the waited-for child counts in RUSAGE_CHILDREN.
+WRAPPER = ("import resource, subprocess, sys\n"
+           "code = subprocess.call(sys.argv[2:])\n"
+           "with open(sys.argv[1], 'w') as f:\n"
+           "    f.write('Maximum resident set size (kbytes): %d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+           "sys.exit(code)\n")

@@ -54,7 +54,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchmachine import NCPU, ROOT, children_cpu_s, fmt, git_commit, machine_busy_s, other_cpu, quiet_check  # noqa: E402
+from benchmachine import NCPU, ROOT, WRAPPER, children_cpu_s, fmt, git_commit, gnu_time, machine_busy_s, other_cpu, quiet_check  # noqa: E402
 
 DATA = os.path.join(ROOT, "bench", "data")
 TARGET = "label"
@@ -111,23 +111,6 @@ def dataset(rows, seed, shift, shared):
 
 # --------------------------------------------------------------------------- processes
 
-def gnu_time():
-    """`/usr/bin/time` if it is GNU time (it takes -v -o FILE), else None."""
-    path = "/usr/bin/time"
-    if not os.access(path, os.X_OK):
-        return None
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
-        probe = subprocess.run([path, "-v", "-o", out.name, "true"], capture_output=True)
-        return path if probe.returncode == 0 and "Maximum resident set size" in open(out.name).read() else None
-
-
-# Fallback when /usr/bin/time is missing (as gbdt_bench.py): run the child, wait, write its
-# ru_maxrss (KiB on Linux) in /usr/bin/time -v's words.
-WRAPPER = ("import resource, subprocess, sys\n"
-           "code = subprocess.call(sys.argv[2:])\n"
-           "with open(sys.argv[1], 'w') as f:\n"
-           "    f.write('Maximum resident set size (kbytes): %d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-           "sys.exit(code)\n")
 
 
 def parse_json(stdout):
