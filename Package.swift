@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ApusFormats", targets: ["ApusFormats"]),
         .library(name: "ApusExplain", targets: ["ApusExplain"]),
         .library(name: "ApusMonitor", targets: ["ApusMonitor"]),
+        .library(name: "ApusMCP", targets: ["ApusMCP"]),
         .executable(name: "apus", targets: ["apus"]),
     ],
     dependencies: [
@@ -34,6 +35,9 @@ let package = Package(
         // The runtime of the ONNX and Core ML messages (issue #6). Their Swift code is generated
         // once by scripts/generate-protos.sh and committed: no build plugin, no protoc at build time.
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // The Model Context Protocol (issue #9): JSON-RPC, the stdio transport and the
+        // framework-agnostic streamable HTTP transport. It builds on swift-log and swift-system only.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Columnar table, CSV reader/writer, schema inference, statistics, splits,
@@ -84,6 +88,16 @@ let package = Package(
         // Drift statistics (issue #8): Kolmogorov–Smirnov, chi-square, PSI, Wasserstein and
         // Jensen–Shannon, computed as scipy and Evidently do. Standard library only.
         .target(name: "ApusMonitor", dependencies: ["ApusTable", "ApusModel"]),
+        // The MCP server (issue #9): every model as agent tools (predict, explain, describe, monitor,
+        // compare; promote and rollback with --allow-admin) and each version's description as a
+        // resource. The tools call ApusService; this module only speaks the protocol.
+        .target(
+            name: "ApusMCP",
+            dependencies: [
+                "ApusService", "ApusModel", "ApusStore", "ApusExplain", "ApusMonitor",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
         // One inline C function: a cache prefetch for the histogram loop (Swift has none).
         .target(name: "CPrefetch"),
         // Learners (the histogram GBDT), objectives, evaluation metrics, cross-validation.
@@ -99,6 +113,7 @@ let package = Package(
                 "ApusStore",
                 "ApusServe",
                 "ApusMonitor",
+                "ApusMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -122,6 +137,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // mcp_client.py drives `apus mcp` with the official Python MCP SDK (stdio and HTTP).
+        .testTarget(name: "ApusMCPTests", dependencies: ["ApusMCP", "ApusService", "ApusStore", "ApusModel", "ApusTable", "ApusTrain",
+                                                         .product(name: "MCP", package: "swift-sdk")]),
         // metrics_expected.py computed the scikit-learn values the tests embed.
         .testTarget(name: "ApusTrainTests", dependencies: ["ApusTrain", "ApusModel", "ApusTable"], exclude: ["metrics_expected.py"]),
         // Drives the real `apus` binary end to end.

@@ -11,7 +11,7 @@ struct Apus: AsyncParsableCommand {
         subcommands: [
             Quickstart.self, DataCommand.self, Train.self, Predict.self, Evaluate.self, CV.self, Params.self,
             RunsCommand.self, ModelsCommand.self, AuditCommand.self, WebhooksCommand.self, KeysCommand.self, Serve.self, Import.self, Export.self,
-            Explain.self, Importance.self, Monitor.self,
+            Explain.self, Importance.self, Monitor.self, MCPCommand.self,
         ]
     )
 }

@@ -18,7 +18,7 @@ struct HelpTests {
                       ["webhooks", "--help"], ["webhooks", "add", "--help"], ["webhooks", "list", "--help"],
                       ["webhooks", "remove", "--help"], ["webhooks", "deliveries", "--help"], ["webhooks", "deliver", "--help"],
                       ["keys", "--help"], ["keys", "create", "--help"], ["keys", "list", "--help"], ["keys", "revoke", "--help"], ["serve", "--help"], ["import", "--help"], ["export", "--help"],
-                      ["explain", "--help"], ["importance", "--help"], ["monitor", "--help"]])
+                      ["explain", "--help"], ["importance", "--help"], ["monitor", "--help"], ["mcp", "--help"]])
     func helpMatchesTheStoredCopy(arguments: [String]) throws {
         setenv("COLUMNS", "100", 1)
         let run = try CLIRun(arguments)

@@ -21,8 +21,9 @@ enum MonitorReference {
         try JSONDecoder().decode(ReferenceProfile.self, from: data)
     }
 
-    /// The stored profile (and sample, when stored) of the run that trained `resolved`.
-    static func load(_ resolved: ResolvedModel, store: any Store) throws -> (profile: ReferenceProfile, sample: Table?, runID: String) {
+    /// The stored profile (and sample, when stored and `sample` is true) of the run that
+    /// trained `resolved`.
+    static func load(_ resolved: ResolvedModel, store: any Store, sample readSample: Bool = true) throws -> (profile: ReferenceProfile, sample: Table?, runID: String) {
         let runID: String
         if let version = resolved.version {
             guard let id = version.runID else {
@@ -47,7 +48,7 @@ enum MonitorReference {
             throw ServiceError("monitor: the reference profile of run \(runID) cannot be read: \(error)")
         }
         var sample: Table?
-        if let hash = run.artifacts[sampleArtifact], let artifact = try store.artifact(sha256: hash) {
+        if readSample, let hash = run.artifacts[sampleArtifact], let artifact = try store.artifact(sha256: hash) {
             sample = try? CSVReader.read(path: try store.verifiedArtifactPath(artifact)).table
         }
         return (profile, sample, runID)

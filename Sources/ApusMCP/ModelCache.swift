@@ -1,0 +1,113 @@
+import ApusModel
+import ApusService
+import ApusStore
+import Foundation
+import MCP
+import Synchronization
+
+/// A model an agent named, loaded once per version: the model, its explainer (TreeSHAP's
+/// prepared trees) and its description.
+struct LoadedModel: Sendable {
+    /// The model and the reference it was asked by this time.
+    let resolved: ResolvedModel
+    let explainer: ModelExplainer
+    let description: ModelDescription
+    /// The JSON Schema of one input row.
+    let rowSchema: MCP.Value
+
+    /// The same model, asked for by `reference`.
+    func asked(by reference: ModelReference, text: String) -> LoadedModel {
+        var description = description
+        description.reference = text
+        return LoadedModel(resolved: ResolvedModel(model: resolved.model, reference: reference, version: resolved.version, path: resolved.path),
+                           explainer: explainer, description: description, rowSchema: rowSchema)
+    }
+}
+
+/// Loads models by reference for the tools, keeping the most recently used versions.
+///
+/// An alias is resolved against the store on every call (a promotion takes effect at once);
+/// the version it names is read, checked against its recorded hash and prepared only once.
+/// Model files are answered only when the server was started with them: an agent cannot make
+/// the server read a path of its choosing.
+final class ModelCache: Sendable {
+    /// The most versions kept.
+    static let capacity = 16
+
+    private let files: Set<String>
+    private let store: @Sendable () throws -> any Store
+    private let entries = Mutex<(byKey: [String: LoadedModel], order: [String])>(([:], []))
+
+    /// A cache reading registry versions from `store` and the model `files` named at start.
+    init(files: [String], store: @escaping @Sendable () throws -> any Store) {
+        self.files = Set(files)
+        self.store = store
+    }
+
+    /// The model `text` names: NAME@ALIAS, NAME/VERSION, a bare NAME (its champion, else its
+    /// newest ready version), or one of the model files the server was started with.
+    ///
+    /// - Throws: ``ToolError`` naming an unknown model, alias or version, or a path not served.
+    func model(_ text: String) throws -> LoadedModel {
+        let reference = try parse(text)
+        let key: String
+        switch reference {
+        case .file(let path):
+            key = "file:" + path
+        case .alias(let model, let alias):
+            let version = try storeCall { try $0.resolve(model: model, alias: alias) }
+            key = version.reference
+        case .version(let model, let version):
+            key = "\(model)/\(version)"
+        }
+        if let hit = entries.withLock({ $0.byKey[key] }) { return hit.asked(by: reference, text: text) }
+        let resolved: ResolvedModel
+        do {
+            resolved = try ModelResolution.load(reference, store: store)
+        } catch let error as StoreError {
+            throw ToolError(error.description)
+        } catch {
+            throw ToolError("`\(text)` cannot be loaded: \(error)")
+        }
+        let description = ModelDescribing.describe(resolved, reference: text, store: try? store())
+        let loaded = LoadedModel(resolved: resolved, explainer: ModelExplainer(model: resolved.model), description: description,
+                                 rowSchema: RowSchema.row(description))
+        entries.withLock { state in
+            if state.byKey.updateValue(loaded, forKey: key) == nil { state.order.append(key) }
+            while state.order.count > Self.capacity { state.byKey[state.order.removeFirst()] = nil }
+        }
+        return loaded
+    }
+
+    /// The reference an agent's text names.
+    func parse(_ text: String) throws -> ModelReference {
+        if files.contains(text) { return .file(text) }
+        let reference: ModelReference?
+        do {
+            reference = try ModelReference.registryReference(text)
+        } catch {
+            throw ToolError("`\(text)` is not a model reference: \(error)")
+        }
+        if let reference { return reference }
+        if text.hasSuffix(".apus") || text.contains("/") {
+            throw ToolError("`\(text)` is not served: give a registered model (NAME@ALIAS, NAME/VERSION or NAME); list_models names them")
+        }
+        guard (try? StoreNames.validate(text, as: "model name")) != nil else {
+            throw ToolError("`\(text)` is not a model reference: give NAME@ALIAS (credit-risk@champion), NAME/VERSION (credit-risk/3) or NAME")
+        }
+        return .alias(model: text, alias: try defaultAlias(of: text))
+    }
+
+    /// The alias a bare model name means: `champion` when the model has one, else `latest`.
+    func defaultAlias(of model: String) throws -> String {
+        let registered = try storeCall { try $0.model(model) }
+        return registered.aliases["champion"] != nil ? "champion" : "latest"
+    }
+
+    /// A store call whose refusal (an unknown model) is the agent's error.
+    func storeCall<T>(_ body: (any Store) throws -> T) throws -> T {
+        let store: any Store
+        do { store = try self.store() } catch { throw ToolError("the model registry cannot be opened: \(error)") }
+        do { return try body(store) } catch let error as StoreError { throw ToolError(error.description) }
+    }
+}

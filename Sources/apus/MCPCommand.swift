@@ -1,0 +1,104 @@
+import ApusMCP
+import ApusServe
+import ApusService
+import ApusTrain
+import ApusStore
+import ArgumentParser
+import Foundation
+import Logging
+import Synchronization
+
+/// `apus mcp [REF...]`: the registry's models as tools for LLM agents.
+struct MCPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "Serve the registry's models to LLM agents over the Model Context Protocol (stdio, or HTTP with --http).",
+        discussion: """
+            Tools: list_models, describe_model, predict, explain, monitor_status, compare_versions, and for each model \
+            typed predict_NAME and explain_NAME whose input schema lists its features (levels as enums, training ranges); \
+            promote and rollback only with --allow-admin, each recorded in the audit trail as made by the client. \
+            Every answer carries structured content checked against the tool's output schema, and a short text. \
+            Resources: apus://models/NAME/VERSION, each version's schema, metrics, lineage and intended use. \
+            On stdio (the default) nothing but MCP messages is written to standard output; logs go to standard error.
+            """
+    )
+
+    @Argument(help: "Models that get typed tools (NAME@ALIAS, NAME/VERSION, or a model file); none: every registered model at its champion, else its newest version.")
+    var models: [String] = []
+
+    @Flag(help: "Serve streamable HTTP (MCP-Session-Id sessions, SSE) at /mcp instead of stdio.")
+    var http = false
+
+    @Option(help: "With --http: the address to listen on (0.0.0.0 accepts other machines: require keys then).")
+    var host = "127.0.0.1"
+
+    @Option(help: "With --http: the port (0 picks a free one).")
+    var port = 8765
+
+    @Flag(help: "With --http: require an API key (apus keys create) on every request.")
+    var requireKey = false
+
+    @Flag(help: "Offer the promote and rollback tools (alias moves, recorded as made by the client).")
+    var allowAdmin = false
+
+    @Option(help: "The most rows one predict call may carry.")
+    var maxRows = 1_000
+
+    @Option(help: "The prediction-log window monitor_status reads when the agent names none (24h, 7d, …).")
+    var monitorWindow = "24h"
+
+    @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (1...1_000_000).contains(maxRows) else { throw ValidationError("--max-rows must be from 1 to 1000000") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        if !http && (requireKey || host != "127.0.0.1" || port != 8765) {
+            throw ValidationError("--host, --port and --require-key apply to --http only")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let logger = Logger(label: "apus.mcp")
+        let tools = agentTools(models: models, allowAdmin: allowAdmin, maxRows: maxRows, monitorWindow: monitorWindow)
+        for model in models {
+            guard model.hasSuffix(".apus") || FileManager.default.fileExists(atPath: model) else { continue }
+            guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("there is no model file `\(model)`") }
+        }
+        if http {
+            try await runMCPHTTP(tools: tools, host: host, port: port, requireKey: requireKey, logger: logger)
+        } else {
+            try await AgentServer.runStdio(tools: tools, logger: logger)
+        }
+    }
+}
+
+/// The agent tools over the store the environment names, opened when a tool first needs it.
+func agentTools(models: [String], allowAdmin: Bool, maxRows: Int, monitorWindow: String) -> AgentTools {
+    let environment = ProcessInfo.processInfo.environment
+    let user = ProcessIdentity.currentUser(environment: environment)
+    let opened = Mutex<(any Store)?>(nil)
+    return AgentTools(
+        options: AgentServerOptions(models: models, allowAdmin: allowAdmin, maxRows: maxRows, monitorWindow: monitorWindow,
+                                    serverVersion: apusVersion),
+        store: {
+            try opened.withLock { store in
+                if let store { return store }
+                let new = try StoreLocation.open(apusVersion: apusVersion, create: false, environment: environment)
+                store = new
+                return new
+            }
+        },
+        openStore: { actor in
+            var environment = environment
+            environment["APUS_USER"] = "\(actor) (as \(user))"
+            return try StoreLocation.open(apusVersion: apusVersion, create: false, environment: environment)
+        })
+}
+
+/// Serves the MCP endpoint alone over HTTP until SIGTERM or SIGINT.
+func runMCPHTTP(tools: AgentTools, host: String, port: Int, requireKey: Bool, logger: Logger) async throws {
+    throw ValidationError("--http is not available yet")
+}
