@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `apus mcp` driven by the official Python MCP SDK (Clients/mcp_client.py): initialize, list
+/// the tools, call each one, validate every structuredContent against its outputSchema, and
+/// check that bad calls come back as tool errors.
+@Suite("apus mcp with the official Python MCP SDK", .serialized)
+struct MCPEndToEndTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/mcp_client.py").path
+
+    /// A store with credit-risk/1 @champion and credit-risk/2, and a prediction log holding
+    /// 40 answered rows of version 1 (so monitor_status has traffic to summarize).
+    static func workspace() throws -> StoreWorkspace {
+        let work = try StoreWorkspace(rows: 2000)
+        #expect(try work.train(["--name", "credit-risk", "--alias", "champion"]).status == 0)
+        #expect(try work.train(["--name", "credit-risk", "--register"], leaves: 5).status == 0)
+        let (server, stderr, address) = try ServeEndToEndTests.startServer(["credit-risk@champion"], work: work)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let answer = try ServeEndToEndTests.curl(["-X", "POST", "\(address)/invocations", "-H", "Content-Type: text/csv",
+                                                  "--data-binary", "@" + (try work.testRows(40))])
+        #expect(answer.status == 200, "\(answer.body)")
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0, "\(stderr.all)")
+        return work
+    }
+
+    /// Runs the client; returns its transcript.
+    static func client(_ arguments: [String], work: StoreWorkspace) throws -> (status: Int32, transcript: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + arguments
+        var variables = ProcessInfo.processInfo.environment
+        variables["APUS_STORE"] = work.store
+        variables["APUS_USER"] = "cli-test"
+        process.environment = variables
+        process.currentDirectoryURL = work.directory
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, printed)
+    }
+
+    /// What every transport's session must show.
+    static func check(_ run: (status: Int32, transcript: String), work: StoreWorkspace) throws {
+        #expect(run.status == 0, "the MCP client (pip install mcp jsonschema; .ci/run installs them) failed:\n\(run.transcript)")
+        #expect(run.transcript.contains("all checks passed"), "\(run.transcript)")
+        #expect(run.transcript.contains("tools/call monitor_status -> credit-risk@champion (credit-risk/1), 40 logged rows"), "\(run.transcript)")
+        #expect(run.transcript.contains("tools/call predict -> isError: row 0, `"), "\(run.transcript)")
+        // The alias moves are in the audit trail as made by the client.
+        let audit = try work.apus(["audit", "log", "--json"])
+        #expect(audit.output.contains("mcp:apus-test-agent 1.0"), "\(audit.output)")
+    }
+
+    @Test("over stdio")
+    func stdio() throws {
+        let work = try Self.workspace()
+        defer { work.remove() }
+        let run = try Self.client(["stdio", CLIRun.binary.path, work.test, "default", "application_date"], work: work)
+        try Self.check(run, work: work)
+    }
+}
+
+extension StoreWorkspace {
+    /// The first `count` rows of the test file without the target and the date, as a CSV file.
+    func testRows(_ count: Int) throws -> String {
+        let lines = try String(contentsOfFile: test, encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false)
+        let kept = header.indices.filter { header[$0] != "default" && header[$0] != "application_date" }
+        let rows = lines.prefix(count + 1).map { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            return kept.map { String(fields[$0]) }.joined(separator: ",")
+        }
+        let path = directory.appendingPathComponent("rows.csv").path
+        try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
