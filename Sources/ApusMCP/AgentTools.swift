@@ -1,6 +1,7 @@
 import ApusModel
 import ApusService
 import ApusStore
+import Dispatch
 import MCP
 
 /// The tools and resources Apus offers agents, over one store. Every tool calls the services
@@ -133,7 +134,18 @@ public final class AgentTools: Sendable {
 
     /// The answer to `tools/call`: the tool's structured result and a short text, or a result
     /// marked as an error whose message says what to change. Never throws.
+    ///
+    /// The work runs on a dispatch queue, not on the cooperative pool: a monitoring report takes
+    /// seconds, and the HTTP server sharing the process must keep answering meanwhile.
     public func call(_ name: String, arguments: [String: Value]?, client: AgentClient) async -> CallTool.Result {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: self.callNow(name, arguments: arguments, client: client))
+            }
+        }
+    }
+
+    private func callNow(_ name: String, arguments: [String: Value]?, client: AgentClient) -> CallTool.Result {
         let arguments = Arguments(values: arguments ?? [:], tool: name)
         do {
             let (structured, text, schema) = try answer(name, arguments, client: client)

@@ -218,7 +218,12 @@ extension AgentTools {
             "\(metric.name): \(metric.a.map(RowSchema.short) ?? "-") vs \(metric.b.map(RowSchema.short) ?? "-")"
                 + (metric.better.map { $0 == "equal" ? " (equal)" : " (\($0 == "a" ? comparison.a.reference : comparison.b.reference) better)" } ?? "")
         }
-        let text = (["\(comparison.a.reference) vs \(comparison.b.reference)"] + lines).joined(separator: "\n")
+        var head = "\(comparison.a.reference) vs \(comparison.b.reference)"
+        if lines.isEmpty { head += ": neither recorded validation metrics (trained without validation data)" }
+        if !comparison.lineageDifferences.isEmpty {
+            head += "; their lineage differs in " + comparison.lineageDifferences.map(\.key).joined(separator: ", ")
+        }
+        let text = ([head] + lines).joined(separator: "\n")
         return (value, text, ToolSchemas.compareOutput)
     }
 
