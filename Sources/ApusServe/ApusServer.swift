@@ -52,10 +52,7 @@ public struct ApusServer: Sendable {
         }
         let state = ServingState(configuration: configuration, pool: pool, metrics: metrics, keys: KeyAuthenticator(store: store),
                                  log: log, logger: logger, openStore: openStore)
-        let router = Router()
-        router.add(middleware: ProblemMiddleware())
-        if !configuration.corsOrigins.isEmpty { router.add(middleware: OriginMiddleware(origins: configuration.corsOrigins)) }
-        let routes = RouteTable(router: router)
+        let routes = RouteTable(corsOrigins: configuration.corsOrigins)
         state.addApusPredictRoutes(to: routes)
         state.addApusExplainRoutes(to: routes)
         state.addMonitorRoutes(to: routes)
