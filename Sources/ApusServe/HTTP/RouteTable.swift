@@ -23,6 +23,7 @@ final class RouteTable: @unchecked Sendable {
 
     func get(_ path: String, _ handler: @escaping Handler) { add(.get, path, handler) }
     func post(_ path: String, _ handler: @escaping Handler) { add(.post, path, handler) }
+    func delete(_ path: String, _ handler: @escaping Handler) { add(.delete, path, handler) }
 
     private func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
         entries.append((method.rawValue, path))
