@@ -22,9 +22,13 @@ public struct ApusServer: Sendable {
     ///   - openStore: Opens the same store recording changes as made by another actor (the
     ///     admin routes record an alias move as made by the key that asked for it).
     ///   - logger: Where the server logs (`apus serve` logs JSON lines to standard error).
-    /// - Throws: ``ServeConfigurationError`` for an option out of range.
+    ///   - mounts: Endpoints of other modules served beside the model routes (the MCP server
+    ///     at `/mcp`), behind the same key check and listed in `/openapi.json`.
+    /// - Throws: ``ServeConfigurationError`` for an option out of range, or a mounted path
+    ///   that is malformed, repeated or already a route.
     public init(configuration: ServeConfiguration, store: any Store,
-                openStore: @escaping @Sendable (_ actor: String) throws -> any Store, logger: Logger) throws {
+                openStore: @escaping @Sendable (_ actor: String) throws -> any Store, logger: Logger,
+                mounts: [MountedEndpoint] = []) throws {
         try configuration.validate()
         let metrics = ServerMetrics()
         let background = try configuration.explainBackgroundPath.map { path throws(ServeConfigurationError) in
@@ -52,10 +56,7 @@ public struct ApusServer: Sendable {
         }
         let state = ServingState(configuration: configuration, pool: pool, metrics: metrics, keys: KeyAuthenticator(store: store),
                                  log: log, logger: logger, openStore: openStore)
-        let router = Router()
-        router.add(middleware: ProblemMiddleware())
-        if !configuration.corsOrigins.isEmpty { router.add(middleware: OriginMiddleware(origins: configuration.corsOrigins)) }
-        let routes = RouteTable(router: router)
+        let routes = RouteTable(corsOrigins: configuration.corsOrigins)
         state.addApusPredictRoutes(to: routes)
         state.addApusExplainRoutes(to: routes)
         state.addMonitorRoutes(to: routes)
@@ -63,7 +64,9 @@ public struct ApusServer: Sendable {
         state.addFeedbackRoutes(to: routes)
         state.addKServeRoutes(to: routes)
         state.addMLflowRoutes(to: routes)
-        state.addOperationsRoutes(to: routes)
+        state.addOperationsRoutes(to: routes, openAPI: OpenAPIDocument.json(mounted: mounts))
+        try MountedEndpoint.validate(mounts, taken: Set(routes.entries.map(\.path)))
+        state.gate.addMounted(mounts, to: routes, requireKey: configuration.requireKey)
         self.configuration = configuration
         self.pool = pool
         self.metrics = metrics

@@ -5,10 +5,28 @@ import Foundation
 /// with openapi-spec-validator and against the server's route list.
 enum OpenAPIDocument {
     /// The document as JSON text (sorted keys).
-    static let json: String = {
+    static let json: String = text(document)
+
+    /// The document with the mounted endpoints' paths added (each answers GET, POST and DELETE).
+    static func json(mounted endpoints: [MountedEndpoint]) -> String {
+        guard !endpoints.isEmpty else { return json }
+        var paths = self.paths
+        for endpoint in endpoints {
+            let operation = operation(endpoint.summary, tag: "mounted", ok: ["description": "The endpoint's answer"],
+                                      errors: [401, 403, 413, 503], secured: true)
+            var post = operation
+            post["requestBody"] = ["content": ["*/*": ["schema": [String: Any]()]]]
+            paths[endpoint.path] = ["get": operation, "post": post, "delete": operation]
+        }
+        var document = self.document
+        document["paths"] = paths
+        return text(document)
+    }
+
+    private static func text(_ document: [String: Any]) -> String {
         let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
         return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }()
+    }
 
     private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
 

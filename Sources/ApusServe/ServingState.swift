@@ -22,68 +22,24 @@ struct ServingState: Sendable {
     /// what its clients need to call the model (metadata, schema).
     var readRoles: [APIKeyRole]? { configuration.requireKey ? [.read, .predict] : nil }
 
-    /// One request's bookkeeping: its id, the model it was about, when it began.
-    struct Exchange {
-        let requestID: String
-        let start: ContinuousClock.Instant
-        var model = ""
-        var version = ""
-    }
+    /// One request's bookkeeping (see ``RequestGate/Exchange``).
+    typealias Exchange = RequestGate.Exchange
 
-    /// Answers a request: checks its key, runs `work`, turns a ``RequestProblem`` (or any
-    /// other error, as a logged 500) into problem+json, adds `X-Request-Id`, and counts the
-    /// request and its latency.
+    /// The key check, refusals, request ids, metrics and body limit every route shares.
+    var gate: RequestGate { RequestGate(keys: keys, metrics: metrics, logger: logger, maxBodyBytes: configuration.maxBodyBytes) }
+
+    /// Answers a request through ``gate`` (see ``RequestGate/answer(_:route:flavor:roles:_:)``).
     func answer(
         _ request: Request, route: String, flavor: ClientFlavor, roles: [APIKeyRole]?,
         _ work: (inout Exchange) async throws -> Response
     ) async -> Response {
-        metrics.inFlight.increment()
-        var exchange = Exchange(requestID: RequestIDs.id(supplied: request.headers[RequestIDs.header]), start: .now)
-        var response: Response
-        do {
-            if let roles { try keys.require(roles, for: request.head, route: route) }
-            response = try await work(&exchange)
-        } catch let problem as RequestProblem {
-            metrics.recordError(kind: problem.kind.rawValue)
-            if problem.status >= 500 {
-                logger.error("request failed", metadata: ["request_id": "\(exchange.requestID)", "route": "\(route)", "error": "\(problem.detail)"])
-            }
-            response = problem.response(requestID: exchange.requestID, instance: request.uri.path, flavor: flavor)
-        } catch {
-            metrics.recordError(kind: "internal")
-            logger.error("internal error", metadata: ["request_id": "\(exchange.requestID)", "route": "\(route)", "error": "\(error)"])
-            response = RequestProblem(status: 500, kind: .unavailable, title: "Internal error",
-                                      detail: "the server failed to answer (request \(exchange.requestID) in its log)")
-                .response(requestID: exchange.requestID, instance: request.uri.path, flavor: flavor)
-        }
-        response.headers[RequestIDs.header] = exchange.requestID
-        metrics.inFlight.decrement()
-        let nanoseconds = (ContinuousClock.now - exchange.start).nanoseconds
-        metrics.recordRequest(model: exchange.model, version: exchange.version, route: route,
-                              status: response.status.code, nanoseconds: nanoseconds)
-        // One line per request at debug level (`--log-level debug`); free when not written.
-        logger.debug("request", metadata: [
-            "request_id": "\(exchange.requestID)", "method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
-            "status": "\(response.status.code)", "latency_ms": "\(Double(nanoseconds) / 1e6)",
-            "model": "\(exchange.model)", "version": "\(exchange.version)",
-        ])
-        return response
+        await gate.answer(request, route: route, flavor: flavor, roles: roles, work)
     }
 
     /// The request's body, at most `--max-body-bytes`.
     ///
     /// - Throws: 413 for a larger body.
-    func body(of request: Request) async throws -> ByteBuffer {
-        let tooLarge = RequestProblem(status: 413, kind: .bodyTooLarge, title: "Body too large",
-                                      detail: "the request body is larger than \(configuration.maxBodyBytes) bytes (--max-body-bytes)")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes { throw tooLarge }
-        var request = request
-        do {
-            return try await request.collectBody(upTo: configuration.maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge
-        }
-    }
+    func body(of request: Request) async throws -> ByteBuffer { try await gate.body(of: request) }
 
     /// Checks the request's media type is one of `accepted` (a missing one counts as the first).
     ///

@@ -145,6 +145,25 @@ final class ServeFixture: Sendable {
     }
 }
 
+/// Checks an OpenAPI document with the reference validator (pip install
+/// openapi-spec-validator; .ci/run installs it).
+func expectValidOpenAPI(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let file = NSTemporaryDirectory() + "apus-openapi-\(UUID().uuidString).json"
+    try text.write(toFile: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')", file]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    process.waitUntilExit()
+    let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 0, "openapi-spec-validator: \(printed)", sourceLocation: sourceLocation)
+    #expect(printed.contains("valid"), sourceLocation: sourceLocation)
+}
+
 /// Parses a response body as a JSON object.
 func jsonObject(_ body: ByteBuffer) throws -> [String: Any] {
     let object = try JSONSerialization.jsonObject(with: Data(buffer: body), options: [.fragmentsAllowed])

@@ -12,8 +12,18 @@ final class RouteTable: @unchecked Sendable {
 
     init(router: Router<BasicRequestContext>) { self.router = router }
 
+    /// An empty table whose router answers refusals as problem+json and, when `corsOrigins`
+    /// names any, allows those origins (`--cors-origin`).
+    convenience init(corsOrigins: [String]) {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware())
+        if !corsOrigins.isEmpty { router.add(middleware: OriginMiddleware(origins: corsOrigins)) }
+        self.init(router: router)
+    }
+
     func get(_ path: String, _ handler: @escaping Handler) { add(.get, path, handler) }
     func post(_ path: String, _ handler: @escaping Handler) { add(.post, path, handler) }
+    func delete(_ path: String, _ handler: @escaping Handler) { add(.delete, path, handler) }
 
     private func add(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
         entries.append((method.rawValue, path))
