@@ -98,7 +98,46 @@ func agentTools(models: [String], allowAdmin: Bool, maxRows: Int, monitorWindow:
         })
 }
 
-/// Serves the MCP endpoint alone over HTTP until SIGTERM or SIGINT.
+/// Serves the MCP endpoint alone over HTTP until SIGTERM or SIGINT; prints where it listens.
 func runMCPHTTP(tools: AgentTools, host: String, port: Int, requireKey: Bool, logger: Logger) async throws {
-    throw ValidationError("--http is not available yet")
+    var configuration = ServeConfiguration()
+    configuration.host = host
+    configuration.port = port
+    configuration.requireKey = requireKey
+    let store: any Store
+    do {
+        store = try openStore(existing: true)
+    } catch {
+        throw ValidationError("apus mcp --http checks API keys against the store, and \(error)")
+    }
+    let endpoint = AgentHTTP(tools: tools, localOnly: isLoopback(host), logger: logger)
+    let server = try MountedServer(endpoints: [mcpEndpoint(endpoint)], configuration: configuration, store: store, logger: logger)
+    let application = server.application { port in
+        print("serving MCP on http://\(host.contains(":") ? "[\(host)]" : host):\(port)/mcp  (Ctrl-C stops)")
+        fflush(nil)
+    }
+    try await application.runService()
+    await endpoint.closeAll()
+}
+
+/// The MCP endpoint as a route of an Apus HTTP server: any valid key may call it when keys are
+/// required; the admin tools check the key's role themselves.
+func mcpEndpoint(_ endpoint: AgentHTTP) -> MountedEndpoint {
+    MountedEndpoint(path: "/mcp", summary: "The Model Context Protocol endpoint (streamable HTTP): the registry's models as agent tools",
+                    roles: [.read, .predict, .admin]) { request in
+        let response = await endpoint.handle(method: request.method, headers: request.headers, body: request.body, path: request.path,
+                                             caller: request.caller, role: request.role?.rawValue)
+        let body: MountedResponse.Body
+        switch response.body {
+        case .bytes(let bytes): body = .bytes(bytes)
+        case .stream(let stream): body = .stream(stream)
+        case .empty: body = .empty
+        }
+        return MountedResponse(status: response.status, headers: response.headers, body: body)
+    }
+}
+
+/// True for an address only this machine reaches.
+func isLoopback(_ host: String) -> Bool {
+    host == "localhost" || host == "::1" || host.hasPrefix("127.")
 }

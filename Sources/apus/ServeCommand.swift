@@ -1,3 +1,4 @@
+import ApusMCP
 import ApusServe
 import ApusStore
 import ApusTrain
@@ -81,6 +82,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The least important log level written: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Flag(inversion: .prefixedNo, help: "Answer the Model Context Protocol at /mcp: the registry's models as agent tools (apus mcp --help).")
+    var mcp = true
+
+    @Flag(help: "Offer agents the promote and rollback tools at /mcp (recorded as made by the client and its key; keys need the admin role).")
+    var mcpAllowAdmin = false
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; not `\(logLevel)`")
@@ -113,16 +120,21 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runServer(serveConfiguration, logLevel: Logger.Level(rawValue: logLevel) ?? .info)
+        let agents = mcp ? agentTools(models: models, allowAdmin: mcpAllowAdmin, maxRows: maxRows, monitorWindow: monitorWindow) : nil
+        try await runServer(serveConfiguration, logLevel: Logger.Level(rawValue: logLevel) ?? .info, agents: agents)
     }
 }
 
 /// Runs the server until SIGTERM or SIGINT; prints where it listens once it does.
-func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+///
+/// - Parameter agents: The MCP tools answered at `/mcp`, if any.
+func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, agents: AgentTools? = nil,
+               onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
     LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: logLevel) }
     let store = try openStore(existing: true)
     let environment = ProcessInfo.processInfo.environment
     let user = ProcessIdentity.currentUser(environment: environment)
+    let endpoint = agents.map { AgentHTTP(tools: $0, localOnly: isLoopback(configuration.host), logger: Logger(label: "apus.mcp")) }
     let server = try ApusServer(
         configuration: configuration, store: store,
         openStore: { actor in
@@ -130,7 +142,7 @@ func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, onLi
             environment["APUS_USER"] = "\(actor) (serve as \(user))"
             return try StoreLocation.open(apusVersion: apusVersion, create: false, environment: environment)
         },
-        logger: Logger(label: "apus.serve"))
+        logger: Logger(label: "apus.serve"), mounts: endpoint.map { [mcpEndpoint($0)] } ?? [])
     try await server.preload()
     let host = configuration.host
     let application = server.application { port in
@@ -140,6 +152,7 @@ func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, onLi
         onListening(address)
     }
     try await application.runService()
+    await endpoint?.closeAll()
 }
 
 /// `--unknown-fields` values.

@@ -64,6 +64,54 @@ struct MCPEndToEndTests {
     }
 }
 
+extension MCPEndToEndTests {
+    @Test("over streamable HTTP: apus mcp --http")
+    func http() throws {
+        let work = try Self.workspace()
+        defer { work.remove() }
+        let server = Process()
+        server.executableURL = CLIRun.binary
+        server.arguments = ["mcp", "--http", "--port", "0", "--allow-admin"]
+        var variables = ProcessInfo.processInfo.environment
+        variables["APUS_STORE"] = work.store
+        variables["APUS_USER"] = "cli-test"
+        server.environment = variables
+        server.currentDirectoryURL = work.directory
+        let out = Pipe(), err = Pipe()
+        server.standardOutput = out
+        server.standardError = err
+        let stdout = ServeEndToEndTests.LineReader(out), stderr = ServeEndToEndTests.LineReader(err)
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let line = try #require(stdout.line(containing: "serving MCP on http://127.0.0.1:"), "\(stderr.all)")
+        let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
+        #expect(url.hasSuffix("/mcp"))
+        let run = try Self.client(["http", String(url), work.test, "default", "application_date"], work: work)
+        try Self.check(run, work: work)
+        // Anything but /mcp is not there; a GET without a session is refused as MCP says.
+        #expect(try ServeEndToEndTests.curl([url.replacingOccurrences(of: "/mcp", with: "/v1/models")]).status == 404)
+        #expect(try ServeEndToEndTests.curl(["-H", "Accept: text/event-stream", String(url)]).status == 400)
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0, "\(stderr.all)")
+    }
+
+    @Test("over streamable HTTP: /mcp of apus serve")
+    func serveMount() throws {
+        let work = try Self.workspace()
+        defer { work.remove() }
+        let (server, stderr, address) = try ServeEndToEndTests.startServer(["credit-risk@champion", "--mcp-allow-admin"], work: work)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let run = try Self.client(["http", address + "/mcp", work.test, "default", "application_date"], work: work)
+        try Self.check(run, work: work)
+        let openAPI = try ServeEndToEndTests.curl([address + "/openapi.json"])
+        #expect(openAPI.body.contains("\"/mcp\""))
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0, "\(stderr.all)")
+    }
+}
+
 extension StoreWorkspace {
     /// The first `count` rows of the test file without the target and the date, as a CSV file.
     func testRows(_ count: Int) throws -> String {
