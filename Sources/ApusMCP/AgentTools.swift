@@ -12,14 +12,18 @@ public final class AgentTools: Sendable {
     let options: AgentServerOptions
     let cache: ModelCache
     let openStore: @Sendable (_ actor: String) throws -> any Store
+    let log: AgentPredictionLog?
 
     /// Tools over the store `store` opens (called when a tool needs it; an error there is the
     /// agent's tool error, not the server's end). `openStore` opens the same store recording
-    /// changes as made by another actor: the admin tools record the client.
+    /// changes as made by another actor: the admin tools record the client. `log` writes the
+    /// predictions of registry versions to the prediction log, as the HTTP routes do; its
+    /// request id is part of the answer.
     public init(options: AgentServerOptions, store: @escaping @Sendable () throws -> any Store,
-                openStore: @escaping @Sendable (_ actor: String) throws -> any Store) {
+                openStore: @escaping @Sendable (_ actor: String) throws -> any Store, log: AgentPredictionLog? = nil) {
         self.options = options
         self.openStore = openStore
+        self.log = log
         // The references that are not registry references are the model files served.
         cache = ModelCache(files: options.models.filter { text in (try? ModelReference.registryReference(text)).flatMap { $0 } == nil },
                            store: store)
@@ -138,27 +142,45 @@ public final class AgentTools: Sendable {
     /// The work runs on a dispatch queue, not on the cooperative pool: a monitoring report takes
     /// seconds, and the HTTP server sharing the process must keep answering meanwhile.
     public func call(_ name: String, arguments: [String: Value]?, client: AgentClient) async -> CallTool.Result {
-        await withCheckedContinuation { continuation in
+        let started = ContinuousClock.now
+        let answer = await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: self.callNow(name, arguments: arguments, client: client))
+                continuation.resume(returning: self.answer(name, arguments: arguments, client: client))
             }
+        }
+        switch answer {
+        case .failure(let failure):
+            return Self.failure(failure.message)
+        case .success(var answer):
+            if var logged = answer.logged {
+                var requestID: Value = .null
+                if let log {
+                    logged.latency = ContinuousClock.now - started
+                    requestID = JSONValues.string(await log(logged))
+                }
+                if case .object(var members) = answer.structured {
+                    members["request_id"] = requestID
+                    answer.structured = .object(members)
+                }
+            }
+            if let problem = SchemaCheck.violation(of: answer.schema, by: answer.structured) {
+                return Self.failure("Apus answered \(name) with a result that breaks its own output schema (\(problem)); this is a bug in Apus, please report it")
+            }
+            return CallTool.Result(content: [.text(text: answer.text, annotations: nil, _meta: nil)], structuredContent: Optional(answer.structured),
+                                   isError: false)
         }
     }
 
-    private func callNow(_ name: String, arguments: [String: Value]?, client: AgentClient) -> CallTool.Result {
+    private func answer(_ name: String, arguments: [String: Value]?, client: AgentClient) -> Result<ToolAnswer, ToolFailure> {
         let arguments = Arguments(values: arguments ?? [:], tool: name)
         do {
-            let (structured, text, schema) = try answer(name, arguments, client: client)
-            if let problem = SchemaCheck.violation(of: schema, by: structured) {
-                return Self.failure("Apus answered \(name) with a result that breaks its own output schema (\(problem)); this is a bug in Apus, please report it")
-            }
-            return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: Optional(structured), isError: false)
+            return .success(try answer(name, arguments, client: client))
         } catch let error as ToolError {
-            return Self.failure(error.description)
+            return .failure(ToolFailure(error.description))
         } catch let error as ServiceError {
-            return Self.failure(error.description)
+            return .failure(ToolFailure(error.description))
         } catch {
-            return Self.failure("\(name) failed: \(error)")
+            return .failure(ToolFailure("\(name) failed: \(error)"))
         }
     }
 
@@ -166,7 +188,7 @@ public final class AgentTools: Sendable {
         CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
     }
 
-    private func answer(_ name: String, _ arguments: Arguments, client: AgentClient) throws -> (Value, String, Value) {
+    private func answer(_ name: String, _ arguments: Arguments, client: AgentClient) throws -> ToolAnswer {
         switch name {
         case "list_models":
             try arguments.only([])
@@ -176,10 +198,10 @@ public final class AgentTools: Sendable {
             return try describe(try arguments.string("ref"))
         case "predict":
             try arguments.only(["ref", "rows"])
-            return try predict(try arguments.string("ref"), arguments, schema: nil)
+            return try predict(try arguments.string("ref"), arguments, schema: nil, tool: name)
         case "explain":
             try arguments.only(["ref", "row", "top_k"])
-            return try explain(try arguments.string("ref"), arguments)
+            return try explain(try arguments.string("ref"), arguments, tool: name)
         case "monitor_status":
             try arguments.only(["ref", "since", "until"])
             return try monitorStatus(try arguments.string("ref"), since: try arguments.optionalString("since"),
@@ -197,11 +219,12 @@ public final class AgentTools: Sendable {
                     try arguments.only(["rows"])
                     let loaded = try cache.model(typed.reference)
                     return try predict(typed.reference, arguments,
-                                       schema: RowSchema.prediction(task: loaded.resolved.model.task, classes: loaded.resolved.model.classes))
+                                       schema: RowSchema.prediction(task: loaded.resolved.model.task, classes: loaded.resolved.model.classes),
+                                       tool: name)
                 }
                 if name == "explain_" + typed.suffix {
                     try arguments.only(["row", "top_k"])
-                    return try explain(typed.reference, arguments)
+                    return try explain(typed.reference, arguments, tool: name)
                 }
             }
             throw ToolError("there is no tool `\(name)`: tools/list names them (list_models, describe_model, predict, explain, monitor_status, compare_versions, and predict_NAME / explain_NAME for each model)")

@@ -6,7 +6,7 @@ import MCP
 
 /// Each tool's work: the service call, its result as structured content, and a short text.
 extension AgentTools {
-    func listModels() throws -> (Value, String, Value) {
+    func listModels() throws -> ToolAnswer {
         let typed = Dictionary(typedModels().map { ($0.reference, $0.suffix) }, uniquingKeysWith: { first, _ in first })
         let (models, note): ([(RegisteredModel, [ModelVersion])], String?)
         do {
@@ -36,10 +36,10 @@ extension AgentTools {
             ])
         }
         let text = lines.isEmpty ? (note ?? "no registered models") : lines.joined(separator: "\n")
-        return (.object(["models": .array(entries), "note": JSONValues.string(note)]), text, ToolSchemas.listModelsOutput)
+        return ToolAnswer(.object(["models": .array(entries), "note": JSONValues.string(note)]), text, ToolSchemas.listModelsOutput)
     }
 
-    func describe(_ reference: String) throws -> (Value, String, Value) {
+    func describe(_ reference: String) throws -> ToolAnswer {
         let loaded = try cache.model(reference)
         let about = loaded.description
         let typed = typedModels().filter { (try? cache.model($0.reference))?.description.resolved == about.resolved }
@@ -48,7 +48,7 @@ extension AgentTools {
         let metrics = about.metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(RowSchema.short($0.value))" }.joined(separator: ", ")
         let text = "\(reference) is \(about.resolved): \(Self.taskText(loaded.resolved.model)) from \(about.features.count) features"
             + (metrics.isEmpty ? "" : "; validation \(metrics)") + (about.intendedUse.isEmpty ? "" : ". \(about.intendedUse)")
-        return (value, text, ToolSchemas.describeOutput)
+        return ToolAnswer(value, text, ToolSchemas.describeOutput)
     }
 
     /// A description as the structured content of `describe_model` and as a resource.
@@ -95,14 +95,16 @@ extension AgentTools {
         return try RecordEncoding.features(of: loaded.resolved.model.schema, records: records, rules: RecordRules(maxRows: maxRows))
     }
 
-    func predict(_ reference: String, _ arguments: Arguments, schema: Value?) throws -> (Value, String, Value) {
+    func predict(_ reference: String, _ arguments: Arguments, schema: Value?, tool: String) throws -> ToolAnswer {
         let loaded = try cache.model(reference)
         let model = loaded.resolved.model
         let features = try features(try arguments.rows("rows"), of: loaded, maxRows: options.maxRows)
-        let predictions: ModelPredictions
-        do { predictions = try ModelPredictions(model: model, features: features) } catch { throw ToolError("\(error)") }
+        let rows = features.count / max(1, model.schema.count)
+        let rawScores: [Double]
+        do { rawScores = try model.ensemble.rawScores(features: features, threads: 1) } catch { throw ToolError("\(error)") }
+        let predictions = ModelPredictions(model: model, rawScores: rawScores, rows: rows)
         let labels = predictions.labels
-        var rows: [Value] = []
+        var answers: [Value] = []
         var lines: [String] = []
         for row in 0..<predictions.rows {
             var entry: [String: Value] = ["row": .int(row)]
@@ -115,7 +117,7 @@ extension AgentTools {
                 entry["probabilities"] = .object(Dictionary(probabilities.map { ($0.label, JSONValues.number($0.probability)) },
                                                             uniquingKeysWith: { first, _ in first }))
             }
-            rows.append(.object(entry))
+            answers.append(.object(entry))
             if row < 10 {
                 let value = model.task == .multiclass ? labels?[row] ?? "" : RowSchema.short(predictions.values[row])
                 lines.append("row \(row): \(value)" + (model.task == .binary ? " (label \(labels?[row] ?? ""))" : ""))
@@ -125,11 +127,17 @@ extension AgentTools {
         let warnings = loaded.description.rangeWarnings(features: features)
         let head = "\(reference) (\(loaded.description.resolved)) predicts \(Self.taskText(model)):"
         let text = ([head] + lines + warnings.map { "warning: " + $0 }).joined(separator: "\n")
-        let value: Value = .object(["model": Self.identity(loaded), "predictions": .array(rows), "warnings": .array(warnings.map { .string($0) })])
-        return (value, text, ToolSchemas.predictOutput(prediction: schema ?? RowSchema.prediction(task: nil, classes: [])))
+        // The request id is filled in when the log has taken the record (null until then).
+        let value: Value = .object(["model": Self.identity(loaded), "predictions": .array(answers), "warnings": .array(warnings.map { .string($0) }),
+                                    "request_id": .null])
+        let logged = loaded.resolved.version.map { version in
+            AgentPrediction(model: version.model, version: version.version, reference: reference, features: features, rows: rows,
+                            rawScores: rawScores, route: "mcp:" + tool, latency: .zero)
+        }
+        return ToolAnswer(value, text, ToolSchemas.predictOutput(prediction: schema ?? RowSchema.prediction(task: nil, classes: [])), logged: logged)
     }
 
-    func explain(_ reference: String, _ arguments: Arguments) throws -> (Value, String, Value) {
+    func explain(_ reference: String, _ arguments: Arguments, tool: String) throws -> ToolAnswer {
         let loaded = try cache.model(reference)
         let model = loaded.resolved.model
         let topK = try arguments.optionalInteger("top_k", in: 1...20) ?? 4
@@ -166,14 +174,19 @@ extension AgentTools {
                          "effect": JSONValues.number(reason.effect), "text": .string(reason.text)])
             }),
             "warnings": .array(loaded.description.rangeWarnings(features: features).map { .string($0) }),
+            "request_id": .null,
         ])
         let shown = model.task == .multiclass ? predictions.labels?[0] ?? "" : RowSchema.short(predictions.values[0])
         let text = (["\(reference) (\(loaded.description.resolved)) predicts \(shown); SHAP values explain \(explained)."]
             + (reasons.isEmpty ? ["No feature pushed the score up."] : reasons.map { "\($0.rank). \($0.text)" })).joined(separator: "\n")
-        return (value, text, ToolSchemas.explainOutput)
+        let logged = loaded.resolved.version.map { version in
+            AgentPrediction(model: version.model, version: version.version, reference: reference, features: features, rows: 1,
+                            rawScores: explanation.rawScores, route: "mcp:" + tool, latency: .zero)
+        }
+        return ToolAnswer(value, text, ToolSchemas.explainOutput, logged: logged)
     }
 
-    func monitorStatus(_ reference: String, since: String?, until: String?) throws -> (Value, String, Value) {
+    func monitorStatus(_ reference: String, since: String?, until: String?) throws -> ToolAnswer {
         let parsed = try cache.parse(reference)
         guard parsed.needsStore else {
             throw ToolError("monitor_status needs a registered model version (NAME@ALIAS or NAME/VERSION): a model file has no prediction log")
@@ -193,10 +206,10 @@ extension AgentTools {
             text += ". \(drift["drifted"]?.int ?? 0) of \(drift["compared"]?.int ?? 0) features drifted (share \(RowSchema.short(share)))"
         }
         if let note = summary["note"]?.stringValue { text += ". " + note }
-        return (JSONValues.value(summary), text, ToolSchemas.monitorOutput)
+        return ToolAnswer(JSONValues.value(summary), text, ToolSchemas.monitorOutput)
     }
 
-    func compare(_ name: String, _ a: String, _ b: String) throws -> (Value, String, Value) {
+    func compare(_ name: String, _ a: String, _ b: String) throws -> ToolAnswer {
         let comparison = try cache.storeCall { store in try VersionComparing.compare(model: name, a: a, b: b, store: store) }
         func version(_ version: ModelVersion) -> Value {
             .object(["version": .int(version.version), "status": .string(version.status.rawValue),
@@ -224,10 +237,10 @@ extension AgentTools {
             head += "; their lineage differs in " + comparison.lineageDifferences.map(\.key).joined(separator: ", ")
         }
         let text = ([head] + lines).joined(separator: "\n")
-        return (value, text, ToolSchemas.compareOutput)
+        return ToolAnswer(value, text, ToolSchemas.compareOutput)
     }
 
-    func moveAlias(_ tool: String, _ arguments: Arguments, client: AgentClient) throws -> (Value, String, Value) {
+    func moveAlias(_ tool: String, _ arguments: Arguments, client: AgentClient) throws -> ToolAnswer {
         if let role = client.role, role != APIKeyRole.admin.rawValue {
             throw ToolError("\(tool) needs an API key with role admin; this client's key has role \(role)")
         }
@@ -256,6 +269,6 @@ extension AgentTools {
         ])
         let text = "\(move.model)@\(move.alias) -> version \(move.version)" + (move.previousVersion.map { " (was \($0))" } ?? " (new alias)")
             + (move.action == "rollback" ? ", rolled back" : "") + "; recorded as made by \(move.actor)"
-        return (value, text, ToolSchemas.aliasMoveOutput)
+        return ToolAnswer(value, text, ToolSchemas.aliasMoveOutput)
     }
 }

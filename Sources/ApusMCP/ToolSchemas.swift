@@ -100,6 +100,7 @@ enum ToolSchemas {
             "model": modelIdentity,
             "predictions": ["type": "array", "items": prediction],
             "warnings": described(strings, "Values outside the training range, and other things to know about the answer."),
+            "request_id": described(nullableString, "The prediction log's id of this call (for feedback labels: POST /v1/feedback); null when not logged."),
         ])
     }
 
@@ -127,6 +128,7 @@ enum ToolSchemas {
             "rank": ["type": "integer"], "feature": string, "value": string, "effect": ["type": "number"], "text": string,
         ])],
         "warnings": strings,
+        "request_id": described(nullableString, "The prediction log's id of this call; null when not logged."),
     ])
 
     // MARK: monitor_status

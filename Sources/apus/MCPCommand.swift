@@ -62,7 +62,15 @@ struct MCPCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let logger = Logger(label: "apus.mcp")
-        let tools = agentTools(models: models, allowAdmin: allowAdmin, maxRows: maxRows, monitorWindow: monitorWindow)
+        // The prediction log: apus mcp runs no model server, so a server object (never started)
+        // lends its log, written every 200 ms and at the end, as `apus serve` writes it.
+        let log = AgentLogTarget()
+        if let store = try? openStore(existing: true) {
+            log.attach(try ApusServer(configuration: ServeConfiguration(), store: store, openStore: { _ in store }, logger: logger))
+        }
+        let flusher = log.flushPeriodically()
+        defer { flusher.cancel() }
+        let tools = agentTools(models: models, allowAdmin: allowAdmin, maxRows: maxRows, monitorWindow: monitorWindow, log: log)
         for model in models {
             guard model.hasSuffix(".apus") || FileManager.default.fileExists(atPath: model) else { continue }
             guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("there is no model file `\(model)`") }
@@ -72,11 +80,44 @@ struct MCPCommand: AsyncParsableCommand {
         } else {
             try await AgentServer.runStdio(tools: tools, logger: logger)
         }
+        await log.flush()
+    }
+}
+
+/// The prediction log agents' predictions go to: that of the server attached (`apus serve`'s
+/// own, or one lent to `apus mcp`); none until one is.
+final class AgentLogTarget: Sendable {
+    private let server = Mutex<ApusServer?>(nil)
+
+    func attach(_ server: ApusServer) { self.server.withLock { $0 = server } }
+
+    /// Logs `prediction`; returns its request id.
+    func log(_ prediction: AgentPrediction) async -> String? {
+        guard let server = server.withLock({ $0 }) else { return nil }
+        return await server.logPredictions(model: prediction.model, version: prediction.version, reference: prediction.reference,
+                                           features: prediction.features, rows: prediction.rows, rawScores: prediction.rawScores,
+                                           route: prediction.route, latency: prediction.latency)
+    }
+
+    /// Writes what the log holds.
+    func flush() async {
+        guard let server = server.withLock({ $0 }) else { return }
+        try? await server.flushPredictionLog()
+    }
+
+    /// Writes the log every 200 ms until cancelled (`apus serve` has its own writer).
+    func flushPeriodically() -> Task<Void, Never> {
+        Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                await flush()
+            }
+        }
     }
 }
 
 /// The agent tools over the store the environment names, opened when a tool first needs it.
-func agentTools(models: [String], allowAdmin: Bool, maxRows: Int, monitorWindow: String) -> AgentTools {
+func agentTools(models: [String], allowAdmin: Bool, maxRows: Int, monitorWindow: String, log: AgentLogTarget) -> AgentTools {
     let environment = ProcessInfo.processInfo.environment
     let user = ProcessIdentity.currentUser(environment: environment)
     let opened = Mutex<(any Store)?>(nil)
@@ -95,7 +136,8 @@ func agentTools(models: [String], allowAdmin: Bool, maxRows: Int, monitorWindow:
             var environment = environment
             environment["APUS_USER"] = "\(actor) (as \(user))"
             return try StoreLocation.open(apusVersion: apusVersion, create: false, environment: environment)
-        })
+        },
+        log: { await log.log($0) })
 }
 
 /// Serves the MCP endpoint alone over HTTP until SIGTERM or SIGINT; prints where it listens.

@@ -120,15 +120,18 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let agents = mcp ? agentTools(models: models, allowAdmin: mcpAllowAdmin, maxRows: maxRows, monitorWindow: monitorWindow) : nil
-        try await runServer(serveConfiguration, logLevel: Logger.Level(rawValue: logLevel) ?? .info, agents: agents)
+        let log = AgentLogTarget()
+        let agents = mcp ? agentTools(models: models, allowAdmin: mcpAllowAdmin, maxRows: maxRows, monitorWindow: monitorWindow, log: log) : nil
+        try await runServer(serveConfiguration, logLevel: Logger.Level(rawValue: logLevel) ?? .info, agents: agents, agentLog: log)
     }
 }
 
 /// Runs the server until SIGTERM or SIGINT; prints where it listens once it does.
 ///
-/// - Parameter agents: The MCP tools answered at `/mcp`, if any.
-func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, agents: AgentTools? = nil,
+/// - Parameters:
+///   - agents: The MCP tools answered at `/mcp`, if any;
+///   - agentLog: where their predictions are logged: this server's prediction log.
+func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, agents: AgentTools? = nil, agentLog: AgentLogTarget? = nil,
                onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
     LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: logLevel) }
     let store = try openStore(existing: true)
@@ -143,6 +146,7 @@ func runServer(_ configuration: ServeConfiguration, logLevel: Logger.Level, agen
             return try StoreLocation.open(apusVersion: apusVersion, create: false, environment: environment)
         },
         logger: Logger(label: "apus.serve"), mounts: endpoint.map { [mcpEndpoint($0)] } ?? [])
+    agentLog?.attach(server)
     try await server.preload()
     let host = configuration.host
     let application = server.application { port in

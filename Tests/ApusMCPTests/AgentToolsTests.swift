@@ -3,6 +3,7 @@ import ApusModel
 import ApusService
 import ApusStore
 import MCP
+import Synchronization
 import Testing
 
 @Suite struct AgentToolsTests {
@@ -168,6 +169,30 @@ import Testing
         let readOnlyKey = AgentClient(name: "agent", version: "2", key: "api-key:bot", role: "read")
         let refused = await tools.call("promote", arguments: ["name": "species", "alias": "x", "version": 1, "reason": "r"], client: readOnlyKey)
         #expect(refused.text == "promote needs an API key with role admin; this client's key has role read")
+    }
+
+    @Test func predictionsGoToTheLogAndTheAnswerCarriesItsRequestID() async throws {
+        let fixture = try AgentFixture.get()
+        let seen = Mutex<[AgentPrediction]>([])
+        let directory = fixture.directory, store = fixture.store
+        let tools = AgentTools(options: AgentServerOptions(serverVersion: "test"), store: { store },
+                               openStore: { actor in try SQLiteStore(directory: directory + "/store", actor: actor, apusVersion: "test") },
+                               log: { prediction in
+                                   seen.withLock { $0.append(prediction) }
+                                   return "request-\(prediction.rows)"
+                               })
+        let rows: Value = .array(fixture.creditRows.prefix(2).map { .object($0) })
+        let result = try await call(tools, "predict_credit-risk", ["rows": rows])
+        #expect(result.structuredContent?.objectValue?["request_id"] == "request-2")
+        let logged = try #require(seen.withLock { $0.first })
+        #expect(logged.model == "credit-risk" && logged.version == 1 && logged.route == "mcp:predict_credit-risk")
+        #expect(logged.features.count == 2 * fixture.creditModel.schema.count && logged.rawScores.count == 2)
+        // Without a log the answer says so with null; an explanation is logged as its prediction.
+        let unlogged = try await call(fixture.tools(), "predict", ["ref": "credit-risk", "rows": rows])
+        #expect(unlogged.structuredContent?.objectValue?["request_id"] == .null)
+        let explained = try await call(tools, "explain_credit-risk", ["row": .object(fixture.creditRows[0])])
+        #expect(explained.structuredContent?.objectValue?["request_id"] == "request-1")
+        #expect(seen.withLock { $0.map(\.route) } == ["mcp:predict_credit-risk", "mcp:explain_credit-risk"])
     }
 
     @Test func resourcesHoldEachVersionsDescription() throws {
