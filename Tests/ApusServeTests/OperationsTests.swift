@@ -293,6 +293,12 @@ import Testing
             try await client.execute(uri: Self.species, method: .options, headers: preflight) { response in
                 #expect(response.status == .noContent)
                 #expect(response.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
+                // A browser MCP client sends the session header and ends its session with DELETE.
+                #expect(response.headers[.accessControlAllowHeaders]?.contains("Mcp-Session-Id") == true)
+                #expect(response.headers[.accessControlAllowMethods]?.contains("DELETE") == true)
+            }
+            try await client.execute(uri: "/v1/models", method: .get, headers: origin) {
+                #expect($0.headers[.accessControlExposeHeaders] == "X-Request-Id, Mcp-Session-Id")
             }
         }
     }

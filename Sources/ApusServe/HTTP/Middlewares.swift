@@ -39,14 +39,15 @@ struct OriginMiddleware: RouterMiddleware {
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             return Response(status: .noContent, headers: [
                 .accessControlAllowOrigin: allowed, .vary: "Origin",
-                .accessControlAllowMethods: "GET, POST, OPTIONS",
-                .accessControlAllowHeaders: "Authorization, Content-Type, X-API-Key, X-Request-Id",
+                // DELETE and the MCP headers: a browser MCP client ends its session at /mcp.
+                .accessControlAllowMethods: "GET, POST, DELETE, OPTIONS",
+                .accessControlAllowHeaders: "Authorization, Content-Type, Accept, X-API-Key, X-Request-Id, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID",
                 .accessControlMaxAge: "600",
             ])
         }
         var response = try await next(request, context)
         response.headers[.accessControlAllowOrigin] = allowed
-        response.headers[.accessControlExposeHeaders] = "X-Request-Id"
+        response.headers[.accessControlExposeHeaders] = "X-Request-Id, Mcp-Session-Id"
         response.headers.append(HTTPField(name: .vary, value: "Origin"))
         return response
     }
