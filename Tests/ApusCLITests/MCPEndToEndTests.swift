@@ -78,22 +78,9 @@ extension MCPEndToEndTests {
     func http() throws {
         let work = try Self.workspace()
         defer { work.remove() }
-        let server = Process()
-        server.executableURL = CLIRun.binary
-        server.arguments = ["mcp", "--http", "--port", "0", "--allow-admin"]
-        var variables = ProcessInfo.processInfo.environment
-        variables["APUS_STORE"] = work.store
-        variables["APUS_USER"] = "cli-test"
-        server.environment = variables
-        server.currentDirectoryURL = work.directory
-        let out = Pipe(), err = Pipe()
-        server.standardOutput = out
-        server.standardError = err
-        let stdout = ServeEndToEndTests.LineReader(out), stderr = ServeEndToEndTests.LineReader(err)
-        try server.run()
+        let (server, stderr, url) = try ServeEndToEndTests.start(["mcp", "--http", "--port", "0", "--allow-admin"],
+                                                                 saying: "serving MCP on http://127.0.0.1:", work: work)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let line = try #require(stdout.line(containing: "serving MCP on http://127.0.0.1:"), "\(stderr.all)")
-        let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
         #expect(url.hasSuffix("/mcp"))
         let run = try Self.client(["http", String(url), work.test, "default", "application_date"], work: work)
         try Self.check(run, work: work)

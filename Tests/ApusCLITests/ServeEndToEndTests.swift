@@ -34,9 +34,16 @@ struct ServeEndToEndTests {
     /// Starts `apus serve ARGUMENTS --port 0` on the workspace's store; returns the process,
     /// its standard error as it comes, and the address it printed (`http://127.0.0.1:PORT`).
     static func startServer(_ arguments: [String], work: StoreWorkspace) throws -> (Process, LineReader, String) {
+        try start(["serve"] + arguments + ["--port", "0"], saying: "serving on http://127.0.0.1:", work: work)
+    }
+
+    /// Starts `apus ARGUMENTS` on the workspace's store and waits for a line of standard output
+    /// containing `needle`; returns the process, its standard error as it comes, and the first
+    /// `http://` word of that line.
+    static func start(_ arguments: [String], saying needle: String, work: StoreWorkspace) throws -> (Process, LineReader, String) {
         let server = Process()
         server.executableURL = CLIRun.binary
-        server.arguments = ["serve"] + arguments + ["--port", "0"]
+        server.arguments = arguments
         var variables = ProcessInfo.processInfo.environment
         variables["APUS_STORE"] = work.store
         variables["APUS_USER"] = "cli-test"
@@ -47,10 +54,10 @@ struct ServeEndToEndTests {
         server.standardError = err
         let stdout = LineReader(out), stderr = LineReader(err)
         try server.run()
-        guard let line = stdout.line(containing: "serving on http://127.0.0.1:"),
+        guard let line = stdout.line(containing: needle),
               let address = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
             kill(server.processIdentifier, SIGKILL)
-            throw ServeTestFailure("apus serve did not say where it listens; stderr: \(stderr.all)")
+            throw ServeTestFailure("apus \(arguments.first ?? "") did not say where it listens; stderr: \(stderr.all)")
         }
         return (server, stderr, String(address))
     }
