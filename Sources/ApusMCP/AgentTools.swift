@@ -2,6 +2,7 @@ import ApusModel
 import ApusService
 import ApusStore
 import Dispatch
+import Foundation
 import MCP
 
 /// The tools and resources Apus offers agents, over one store. Every tool calls the services
@@ -24,9 +25,9 @@ public final class AgentTools: Sendable {
         self.options = options
         self.openStore = openStore
         self.log = log
-        // The references that are not registry references are the model files served.
-        cache = ModelCache(files: options.models.filter { text in (try? ModelReference.registryReference(text)).flatMap { $0 } == nil },
-                           store: store)
+        // The model files served: the references that name an existing file (which wins over a
+        // registry reference, as everywhere).
+        cache = ModelCache(files: options.models.filter { FileManager.default.fileExists(atPath: $0) }, store: store)
     }
 
     // MARK: - Listing

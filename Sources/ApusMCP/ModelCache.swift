@@ -50,20 +50,22 @@ final class ModelCache: Sendable {
     /// - Throws: ``ToolError`` naming an unknown model, alias or version, or a path not served.
     func model(_ text: String) throws -> LoadedModel {
         let reference = try parse(text)
-        let key: String
+        // An alias is resolved once, here: the version it names now is the one loaded, even if
+        // the alias moves meanwhile.
+        let key: String, exact: ModelReference
         switch reference {
         case .file(let path):
-            key = "file:" + path
+            (key, exact) = ("file:" + path, reference)
         case .alias(let model, let alias):
             let version = try storeCall { try $0.resolve(model: model, alias: alias) }
-            key = version.reference
+            (key, exact) = (version.reference, .version(model: version.model, version: version.version))
         case .version(let model, let version):
-            key = "\(model)/\(version)"
+            (key, exact) = ("\(model)/\(version)", reference)
         }
         if let hit = entries.withLock({ $0.byKey[key] }) { return hit.asked(by: reference, text: text) }
         let resolved: ResolvedModel
         do {
-            resolved = try ModelResolution.load(reference, store: store)
+            resolved = try ModelResolution.load(exact, store: store)
         } catch let error as StoreError {
             throw ToolError(error.description)
         } catch {
@@ -71,7 +73,7 @@ final class ModelCache: Sendable {
         }
         let description = ModelDescribing.describe(resolved, reference: text, store: try? store())
         let loaded = LoadedModel(resolved: resolved, explainer: ModelExplainer(model: resolved.model), description: description,
-                                 rowSchema: RowSchema.row(description))
+                                 rowSchema: RowSchema.row(description)).asked(by: reference, text: text)
         entries.withLock { state in
             if state.byKey.updateValue(loaded, forKey: key) == nil { state.order.append(key) }
             while state.order.count > Self.capacity { state.byKey[state.order.removeFirst()] = nil }

@@ -71,9 +71,8 @@ struct MCPCommand: AsyncParsableCommand {
         let flusher = log.flushPeriodically()
         defer { flusher.cancel() }
         let tools = agentTools(models: models, allowAdmin: allowAdmin, maxRows: maxRows, monitorWindow: monitorWindow, log: log)
-        for model in models {
-            guard model.hasSuffix(".apus") || FileManager.default.fileExists(atPath: model) else { continue }
-            guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("there is no model file `\(model)`") }
+        for model in models where model.hasSuffix(".apus") && !FileManager.default.fileExists(atPath: model) {
+            throw ValidationError("there is no model file `\(model)`")
         }
         if http {
             try await runMCPHTTP(tools: tools, host: host, port: port, requireKey: requireKey, logger: logger)
@@ -134,7 +133,8 @@ func agentTools(models: [String], allowAdmin: Bool, maxRows: Int, monitorWindow:
         },
         openStore: { actor in
             var environment = environment
-            environment["APUS_USER"] = "\(actor) (as \(user))"
+            // The store takes names of up to 256 characters; a long client or user name is cut.
+            environment["APUS_USER"] = String("\(actor) (as \(user))".prefix(256))
             return try StoreLocation.open(apusVersion: apusVersion, create: false, environment: environment)
         },
         log: { await log.log($0) })

@@ -195,6 +195,23 @@ import Testing
         #expect(seen.withLock { $0.map(\.route) } == ["mcp:predict_credit-risk", "mcp:explain_credit-risk"])
     }
 
+    @Test func aModelFileNamedAtStartIsServedAndNoOtherPath() async throws {
+        let fixture = try AgentFixture.get()
+        let path = fixture.directory + "/served.apus"
+        try ModelFile.write(fixture.creditModel, to: path)
+        let tools = fixture.tools(AgentServerOptions(models: [path], serverVersion: "test"))
+        #expect(tools.tools().map(\.name).suffix(2) == ["predict_served", "explain_served"])
+        let typed = try await call(tools, "predict_served", ["rows": [.object(fixture.creditRows[0])]])
+        let generic = try await call(tools, "predict", ["ref": .string(path), "rows": [.object(fixture.creditRows[0])]])
+        #expect(typed.structuredContent?.objectValue?["predictions"] == generic.structuredContent?.objectValue?["predictions"])
+        #expect(generic.structuredContent?.objectValue?["model"]?.objectValue?["version"] == .null)
+        #expect(generic.structuredContent?.objectValue?["request_id"] == .null)
+        let other = await tools.call("predict", arguments: ["ref": .string(fixture.directory + "/other.apus"), "rows": []], client: client)
+        #expect(other.text.hasSuffix("is not served: give a registered model (NAME@ALIAS, NAME/VERSION or NAME); list_models names them"))
+        let monitored = await tools.call("monitor_status", arguments: ["ref": .string(path)], client: client)
+        #expect(monitored.text.hasPrefix("monitor_status needs a registered model version"))
+    }
+
     @Test func resourcesHoldEachVersionsDescription() throws {
         let tools = try AgentFixture.get().tools()
         let uris = tools.resources().map(\.uri)
