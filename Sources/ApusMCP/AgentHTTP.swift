@@ -30,6 +30,7 @@ public actor AgentHTTP {
     private struct Session {
         let server: Server
         let transport: StatefulHTTPServerTransport
+        let client: ClientBox
         var lastUsed: ContinuousClock.Instant
     }
 
@@ -72,6 +73,9 @@ public actor AgentHTTP {
         if let sessionID, var session = sessions[sessionID] {
             session.lastUsed = .now
             sessions[sessionID] = session
+            if request.method == "POST", let data = request.body, let call = ToolCallFastPath.call(in: data) {
+                return await answer(call, request: request, session: session, sessionID: sessionID, caller: caller, role: role)
+            }
             let response = await session.transport.handleRequest(request)
             if request.method == "DELETE" && response.statusCode == 200 {
                 sessions[sessionID] = nil
@@ -99,7 +103,7 @@ public actor AgentHTTP {
         let transport = StatefulHTTPServerTransport(
             sessionIDGenerator: FixedSessionID(id: sessionID), validationPipeline: StandardValidationPipeline(validators: validators),
             logger: logger)
-        let (server, start) = AgentServer.make(tools: tools)
+        let (server, client, start) = AgentServer.make(tools: tools)
         do {
             try await start(transport)
         } catch {
@@ -110,9 +114,25 @@ public actor AgentHTTP {
         if case .error = response {
             await server.stop()
         } else {
-            sessions[sessionID] = Session(server: server, transport: transport, lastUsed: .now)
+            sessions[sessionID] = Session(server: server, transport: transport, client: client, lastUsed: .now)
         }
         return Self.plain(response)
+    }
+
+    /// A tool call of an open session, answered as JSON (the streamable HTTP transport lets a
+    /// POST be answered with JSON or a stream) after the checks the session's transport makes.
+    private func answer(_ call: ToolCallFastPath.Call, request: HTTPRequest, session: Session, sessionID: String,
+                        caller: String?, role: String?) async -> AgentHTTPResponse {
+        var validators: [any HTTPRequestValidator] = []
+        if localOnly { validators.append(OriginValidator.localhost()) }
+        validators += [AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator()]
+        if let refusal = StandardValidationPipeline(validators: validators)
+            .validate(request, context: HTTPValidationContext(httpMethod: "POST", sessionID: sessionID)) {
+            return Self.plain(refusal)
+        }
+        let result = await tools.call(call.name, arguments: call.arguments, client: session.client.caller(key: caller, role: role))
+        return AgentHTTPResponse(status: 200, headers: ["Content-Type": "application/json", HTTPHeaderName.sessionID: sessionID],
+                                 body: .bytes([UInt8](ToolCallFastPath.response(id: call.id, result: result))))
     }
 
     private func closeIdleSessions() async {

@@ -18,7 +18,7 @@ public enum AgentServer {
     ///
     /// - Parameter requestCaller: Over HTTP, who presented which API key for the request being
     ///   handled (read from the SDK's handler context); nil for stdio.
-    public static func make(tools: AgentTools) -> (server: Server, start: @Sendable (any Transport) async throws -> Void) {
+    static func make(tools: AgentTools) -> (server: Server, client: ClientBox, start: @Sendable (any Transport) async throws -> Void) {
         let server = Server(
             name: "apus", version: tools.options.serverVersion, title: "Apus model registry", instructions: instructions,
             capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
@@ -29,7 +29,7 @@ public enum AgentServer {
                 client.state.withLock { $0.name = info.name; $0.version = info.version }
             }
         }
-        return (server, start)
+        return (server, client, start)
     }
 
     private static func register(server: Server, tools: AgentTools, client: ClientBox) async {
@@ -37,11 +37,8 @@ public enum AgentServer {
             ListTools.Result(tools: tools.tools())
         }
         await server.withMethodHandler(CallTool.self) { parameters in
-            var caller = client.state.withLock { $0 }
-            if let request = Server.currentHandlerContext?.httpContext {
-                caller.key = request.header(AgentHTTP.callerHeader)
-                caller.role = request.header(AgentHTTP.roleHeader)
-            }
+            let request = Server.currentHandlerContext?.httpContext
+            let caller = client.caller(key: request?.header(AgentHTTP.callerHeader), role: request?.header(AgentHTTP.roleHeader))
             return await tools.call(parameters.name, arguments: parameters.arguments, client: caller)
         }
         await server.withMethodHandler(ListResources.self) { _ in
@@ -60,9 +57,24 @@ public enum AgentServer {
     }
 
     /// Serves `tools` on standard input and output until the client closes them.
+    ///
+    /// Tool calls take the fast path (``ToolCallFastPath``); everything else goes through the
+    /// SDK's server.
     public static func runStdio(tools: AgentTools, logger: Logger) async throws {
-        let (server, start) = make(tools: tools)
-        try await start(StdioTransport(logger: logger))
+        let (server, client, start) = make(tools: tools)
+        let transport = LineTransport(logger: logger) { message, transport in
+            guard let call = ToolCallFastPath.call(in: message) else { return false }
+            Task {
+                let result = await tools.call(call.name, arguments: call.arguments, client: client.caller(key: nil, role: nil))
+                do {
+                    try await transport.send(ToolCallFastPath.response(id: call.id, result: result))
+                } catch {
+                    logger.error("a tool call's answer could not be written", metadata: ["error": "\(error)"])
+                }
+            }
+            return true
+        }
+        try await start(transport)
         await server.waitUntilCompleted()
     }
 }
@@ -70,4 +82,12 @@ public enum AgentServer {
 /// The client of one connection, as `initialize` named it.
 final class ClientBox: Sendable {
     let state = Mutex(AgentClient())
+
+    /// The client, with the API key the server checked for this request (HTTP).
+    func caller(key: String?, role: String?) -> AgentClient {
+        var client = state.withLock { $0 }
+        client.key = key
+        client.role = role
+        return client
+    }
 }
