@@ -74,7 +74,7 @@ import time
 
 from benchmachine import NCPU, fmt, git_commit, machine_busy_s, other_cpu, quiet_check
 from gbdt_bench import DATA, FIXED_PARAMS, LEARNING_RATE, MAX_BIN, ROOT
-from serve_bench import cpu_model, free_port, log, oneline, rel, run, session_cpu_s, session_pids, show, train_file
+from serve_bench import cpu_model, free_port, log, oneline, rel, run, session_cpu_s, session_pids, show, train_file, write_results
 
 NAME, GENERATOR, TARGET = "credit", "credit", "default"
 ITERATIONS, LEAVES = 100, 31
@@ -638,12 +638,7 @@ def main():
     text = report(doc)
     print(text)
     doc["medians"] = [{"transport": k[0], "call": k[1], "server": k[2], **v} for k, v in doc["medians"].items()]
-    os.makedirs(os.path.dirname(os.path.abspath(prefix)), exist_ok=True)
-    with open(prefix + ".md", "w") as f:
-        f.write(text)
-    with open(prefix + ".json", "w") as f:
-        json.dump(doc, f, indent=1, default=str)
-    log(f"written: {rel(prefix + '.md')}, {rel(prefix + '.json')}; server logs in {rel(logs)}")
+    write_results(prefix, text, doc, logs)
     sys.exit(status)
 
 

@@ -724,6 +724,16 @@ def bench_hot_swap(model, args, env, logs):
 
 # --------------------------------------------------------------------------- report
 
+def write_results(prefix, text, doc, logs):
+    """Writes PREFIX.md (the report) and PREFIX.json (the whole run) and says where."""
+    os.makedirs(os.path.dirname(os.path.abspath(prefix)), exist_ok=True)
+    with open(prefix + ".md", "w") as f:
+        f.write(text)
+    with open(prefix + ".json", "w") as f:
+        json.dump(doc, f, indent=1, default=str)
+    log(f"written: {rel(prefix + '.md')}, {rel(prefix + '.json')}; server logs in {rel(logs)}")
+
+
 def ratio(a, b):
     return a / b if a is not None and b else None
 
@@ -1107,12 +1117,7 @@ def main():
 
     text = report(doc)
     print(text)
-    os.makedirs(os.path.dirname(os.path.abspath(prefix)), exist_ok=True)
-    with open(prefix + ".md", "w") as f:
-        f.write(text)
-    with open(prefix + ".json", "w") as f:
-        json.dump(doc, f, indent=1, default=str)
-    log(f"written: {rel(prefix + '.md')}, {rel(prefix + '.json')}; server logs in {rel(logs)}")
+    write_results(prefix, text, doc, logs)
     sys.exit(status)
 
 
