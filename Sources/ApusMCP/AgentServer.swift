@@ -14,10 +14,9 @@ public enum AgentServer {
         tells whether a model's recent traffic has drifted; compare_versions puts two versions side by side.
         """
 
-    /// A server answering with `tools`; start it on a transport.
-    ///
-    /// - Parameter requestCaller: Over HTTP, who presented which API key for the request being
-    ///   handled (read from the SDK's handler context); nil for stdio.
+    /// A server answering with `tools`, the client it will learn of at `initialize`, and the
+    /// function that registers the handlers and starts it on a transport. Over HTTP, the API key
+    /// the server checked for a request reaches the tools through the headers ``AgentHTTP`` sets.
     static func make(tools: AgentTools) -> (server: Server, client: ClientBox, start: @Sendable (any Transport) async throws -> Void) {
         let server = Server(
             name: "apus", version: tools.options.serverVersion, title: "Apus model registry", instructions: instructions,
