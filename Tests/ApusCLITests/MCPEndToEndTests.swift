@@ -25,14 +25,15 @@ struct MCPEndToEndTests {
         return work
     }
 
-    /// Runs the client; returns its transcript.
-    static func client(_ arguments: [String], work: StoreWorkspace) throws -> (status: Int32, transcript: String) {
+    /// Runs the client (sending `key` over HTTP, if given); returns its transcript.
+    static func client(_ arguments: [String], work: StoreWorkspace, key: String? = nil) throws -> (status: Int32, transcript: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script] + arguments
         var variables = ProcessInfo.processInfo.environment
         variables["APUS_STORE"] = work.store
         variables["APUS_USER"] = "cli-test"
+        variables["APUS_MCP_KEY"] = key
         process.environment = variables
         process.currentDirectoryURL = work.directory
         let output = Pipe()
@@ -102,6 +103,31 @@ extension MCPEndToEndTests {
         try Self.check(run, work: work)
         let openAPI = try ServeEndToEndTests.curl([address + "/openapi.json"])
         #expect(openAPI.body.contains("\"/mcp\""))
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0, "\(stderr.all)")
+    }
+}
+
+extension MCPEndToEndTests {
+    @Test("over streamable HTTP with API keys: /mcp of apus serve --require-key")
+    func serveMountWithKeys() throws {
+        let work = try Self.workspace()
+        defer { work.remove() }
+        let created = try work.apus(["keys", "create", "agent-admin", "--role", "admin"])
+        #expect(created.status == 0, "\(created.error)")
+        let secret = String(try #require(created.output.split(separator: "\n").last))
+        let (server, stderr, address) = try ServeEndToEndTests.startServer(["credit-risk@champion", "--require-key", "--mcp-allow-admin"], work: work)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let refused = try ServeEndToEndTests.curl(["-X", "POST", address + "/mcp", "-H", "Content-Type: application/json",
+                                                   "-H", "Accept: application/json, text/event-stream", "-d", "{}"])
+        #expect(refused.status == 401, "\(refused.body)")
+        #expect(refused.body.contains("/mcp needs an API key"), "\(refused.body)")
+        let run = try Self.client(["http", address + "/mcp", work.test, "default", "application_date"], work: work, key: secret)
+        try Self.check(run, work: work)
+        // The alias moves name the client and the key it presented.
+        let audit = try work.apus(["audit", "log", "--json"])
+        #expect(audit.output.contains("mcp:apus-test-agent 1.0 via api-key:agent-admin"), "\(audit.output)")
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()
         #expect(server.terminationStatus == 0, "\(stderr.all)")

@@ -1,7 +1,7 @@
 """Drives Apus's MCP server with the official Python MCP SDK (pip `mcp`), as an agent would.
 
     python3 mcp_client.py stdio APUS_BINARY DATA.csv TARGET IGNORED_COLUMN [APUS ARGS...]
-    python3 mcp_client.py http URL DATA.csv TARGET IGNORED_COLUMN
+    python3 mcp_client.py http URL DATA.csv TARGET IGNORED_COLUMN      (APUS_MCP_KEY: an API key to send)
 
 Initializes a session (over stdio, spawning `APUS_BINARY mcp --allow-admin ARGS`, or over
 streamable HTTP at URL), lists the tools and resources, reads a resource, and calls every
@@ -22,6 +22,7 @@ import mcp_types
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 
 CLIENT = mcp_types.Implementation(name="apus-test-agent", version="1.0")
 
@@ -155,7 +156,10 @@ async def main():
             async with ClientSession(read, write, client_info=CLIENT) as session:
                 await run(session, data_path, target, ignored)
     else:
-        async with streamable_http_client(target_or_url) as (read, write):
+        # APUS_MCP_KEY: an API key sent with every request (a server started with --require-key).
+        key = os.environ.get("APUS_MCP_KEY")
+        client = create_mcp_http_client(headers={"Authorization": f"Bearer {key}"}) if key else None
+        async with streamable_http_client(target_or_url, http_client=client) as (read, write):
             async with ClientSession(read, write, client_info=CLIENT) as session:
                 await run(session, data_path, target, ignored)
 
