@@ -40,6 +40,7 @@ public actor AgentHTTP {
     private let maxSessions: Int
     private let logger: Logger
     private var sessions: [String: Session] = [:]
+    private var watch: Task<Void, Never>?
 
     /// An endpoint answering with `tools`.
     ///
@@ -115,6 +116,9 @@ public actor AgentHTTP {
             await server.stop()
         } else {
             sessions[sessionID] = Session(server: server, transport: transport, client: client, lastUsed: .now)
+            if watch == nil {
+                watch = AgentServer.watchToolList(tools) { [weak self] in await self?.notifyToolListChanged() }
+            }
         }
         return Self.plain(response)
     }
@@ -149,7 +153,16 @@ public actor AgentHTTP {
 
     /// Closes every session (the server is stopping).
     public func closeAll() async {
+        watch?.cancel()
+        watch = nil
         for id in Array(sessions.keys) { await close(id) }
+    }
+
+    /// Tells every open session that the tool list changed (on its stream for server messages).
+    private func notifyToolListChanged() async {
+        for session in sessions.values {
+            try? await session.server.notify(ToolListChangedNotification.message())
+        }
     }
 
     private static func isInitialize(_ body: [UInt8]) -> Bool {

@@ -17,11 +17,12 @@ public enum AgentServer {
     /// A server answering with `tools`, the client it will learn of at `initialize`, and the
     /// function that registers the handlers and starts it on a transport. Over HTTP, the API key
     /// the server checked for a request reaches the tools through the headers ``AgentHTTP`` sets.
-    static func make(tools: AgentTools) -> (server: Server, client: ClientBox, start: @Sendable (any Transport) async throws -> Void) {
+    static func make(tools: AgentTools, client: ClientBox = ClientBox())
+        -> (server: Server, client: ClientBox, start: @Sendable (any Transport) async throws -> Void) {
         let server = Server(
             name: "apus", version: tools.options.serverVersion, title: "Apus model registry", instructions: instructions,
-            capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
-        let client = ClientBox()
+            capabilities: .init(resources: .init(subscribe: false, listChanged: false),
+                                tools: .init(listChanged: tools.options.toolListPoll > .zero)))
         let start: @Sendable (any Transport) async throws -> Void = { transport in
             await register(server: server, tools: tools, client: client)
             try await server.start(transport: transport) { info, _ in
@@ -60,7 +61,7 @@ public enum AgentServer {
     /// Tool calls take the fast path (``ToolCallFastPath``); everything else goes through the
     /// SDK's server.
     public static func runStdio(tools: AgentTools, logger: Logger) async throws {
-        let (server, client, start) = make(tools: tools)
+        let client = ClientBox()
         let transport = LineTransport(logger: logger) { message, transport in
             guard let call = ToolCallFastPath.call(in: message) else { return false }
             Task {
@@ -73,8 +74,36 @@ public enum AgentServer {
             }
             return true
         }
-        try await start(transport)
+        let (server, watch) = try await start(tools: tools, client: client, on: transport)
         await server.waitUntilCompleted()
+        watch?.cancel()
+    }
+
+    /// A server answering with `tools` started on `transport` (one connection), with the watch
+    /// that tells its client when the tool list changes (nil when polling is off).
+    static func start(tools: AgentTools, client: ClientBox, on transport: any Transport) async throws -> (Server, Task<Void, Never>?) {
+        let (server, _, start) = make(tools: tools, client: client)
+        try await start(transport)
+        let watch = watchToolList(tools) { try? await server.notify(ToolListChangedNotification.message()) }
+        return (server, watch)
+    }
+
+    /// Checks the registry every `options.toolListPoll` and calls `changed` when the typed
+    /// tools changed (nil when polling is off).
+    static func watchToolList(_ tools: AgentTools, changed: @escaping @Sendable () async -> Void) -> Task<Void, Never>? {
+        let interval = tools.options.toolListPoll
+        guard interval > .zero else { return nil }
+        return Task.detached(priority: .utility) {
+            var last = tools.toolListSignature()
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                let now = tools.toolListSignature()
+                if now != last {
+                    last = now
+                    await changed()
+                }
+            }
+        }
     }
 }
 

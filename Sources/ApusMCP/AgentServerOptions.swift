@@ -13,6 +13,10 @@ public struct AgentServerOptions: Sendable {
     public var monitorWindow: String
     /// The version reported in `initialize`.
     public var serverVersion: String
+    /// How often the registry is checked for changes to the typed tools (a model registered,
+    /// an alias moved), which connected clients are told of with
+    /// `notifications/tools/list_changed`; zero turns it off.
+    public var toolListPoll: Duration = .seconds(5)
 
     /// The defaults: typed tools for every registered model, no admin tools, 1,000 rows a call,
     /// a 24-hour monitoring window.

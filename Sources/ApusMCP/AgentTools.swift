@@ -73,6 +73,18 @@ public final class AgentTools: Sendable {
         return String(cleaned.prefix(100))
     }
 
+    /// What the tool list depends on beyond the options: each typed tool and the version it
+    /// answers with now (its schema is that version's). A change means `tools/list` changed.
+    func toolListSignature() -> [String] {
+        typedModels().map { typed in
+            let resolved = (try? cache.parse(typed.reference)).flatMap { reference -> String? in
+                guard case .alias(let model, let alias) = reference else { return reference.description }
+                return try? cache.storeCall { try $0.resolve(model: model, alias: alias).reference }
+            }
+            return typed.suffix + "=" + (resolved ?? "-")
+        }
+    }
+
     /// Every tool, generic ones first, then each model's typed pair.
     public func tools() -> [Tool] {
         let readOnly = Tool.Annotations(readOnlyHint: true, openWorldHint: false)

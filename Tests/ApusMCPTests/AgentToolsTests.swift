@@ -222,3 +222,29 @@ import Testing
         #expect(throws: ToolError.self) { try tools.readResource("apus://models/species") }
     }
 }
+
+@Suite struct ToolListChangeTests {
+    @Test func aMovedAliasTellsTheConnectedClientThatTheToolsChanged() async throws {
+        let fixture = try AgentFixture.get()
+        var options = AgentServerOptions(models: ["credit-risk@watch"], serverVersion: "test")
+        options.toolListPoll = .milliseconds(50)
+        let tools = fixture.tools(options)
+        _ = try fixture.store.setAlias(model: "credit-risk", alias: "watch", version: 1, reason: "watch test")
+        let (clientSide, serverSide) = await InMemoryTransport.createConnectedPair()
+        let (server, watch) = try await AgentServer.start(tools: tools, client: ClientBox(), on: serverSide)
+        defer { watch?.cancel() }
+        let heard = Mutex(0)
+        let client = Client(name: "watcher", version: "1")
+        await client.onNotification(ToolListChangedNotification.self) { _ in heard.withLock { $0 += 1 } }
+        let initialized = try await client.connect(transport: clientSide)
+        #expect(initialized.capabilities.tools?.listChanged == true)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(heard.withLock { $0 } == 0)
+        // The alias the typed tool follows moves: its schemas are now version 2's.
+        _ = try fixture.store.setAlias(model: "credit-risk", alias: "watch", version: 2, reason: "watch test")
+        for _ in 0..<40 where heard.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(heard.withLock { $0 } == 1)
+        await client.disconnect()
+        await server.stop()
+    }
+}
