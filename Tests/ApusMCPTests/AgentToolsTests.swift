@@ -122,7 +122,7 @@ import Testing
         ("predict", ["ref": "credit-risk", "rows": [[:]]], "row 0: the feature `"),
         ("predict", ["ref": 3, "rows": []], "predict: `ref` must be a non-empty string, not a number"),
         ("predict", ["ref": "../etc/passwd.apus", "rows": []], "is not served"),
-        ("describe_model", ["ref": "credit-risk@nope"], "model `credit-risk` has no alias `nope` (its aliases: challenger, champion)"),
+        ("describe_model", ["ref": "credit-risk@nope"], "model `credit-risk` has no alias `nope` (its aliases: challenger, champion"),
         ("describe_model", ["ref": "credit-risk", "extra": 1], "describe_model has no argument `extra`: it takes `ref`"),
         ("compare_versions", ["name": "credit-risk", "a": "1", "b": "9"], "model `credit-risk` has no version 9 (its versions are 1 to 2); a version is a number such as 3"),
         ("explain", ["ref": "credit-risk", "row": [:], "top_k": 0], "`top_k` must be a whole number from 1 to 20"),
