@@ -56,6 +56,8 @@ public actor AgentHTTP {
         self.logger = logger
     }
 
+    deinit { watch?.cancel() }
+
     /// The open sessions.
     public var sessionCount: Int { sessions.count }
 
