@@ -120,30 +120,30 @@ public final class AgentTools: Sendable {
                               inputSchema: ToolSchemas.rollbackInput, annotations: admin, outputSchema: ToolSchemas.aliasMoveOutput))
         }
         for typed in typedModels() {
-            guard let loaded = try? cache.model(typed.reference) else { continue }
-            let model = loaded.resolved.model, about = loaded.description
+            guard let known = try? cache.schemas(typed.reference) else { continue }
+            let about = known.description
             let what = about.intendedUse.isEmpty ? "" : " (\(about.intendedUse))"
             tools.append(Tool(
                 name: "predict_" + typed.suffix, title: "Predict with \(typed.reference)",
-                description: "Predictions of \(typed.reference)\(what), now \(about.resolved): \(Self.taskText(model)), for up to \(options.maxRows) rows.",
-                inputSchema: ToolSchemas.predictInput(row: loaded.rowSchema, maxRows: options.maxRows, withReference: false),
+                description: "Predictions of \(typed.reference)\(what), now \(about.resolved): \(Self.taskText(about)), for up to \(options.maxRows) rows.",
+                inputSchema: ToolSchemas.predictInput(row: known.rowSchema, maxRows: options.maxRows, withReference: false),
                 annotations: readOnly,
-                outputSchema: ToolSchemas.predictOutput(prediction: RowSchema.prediction(task: model.task, classes: model.classes))))
+                outputSchema: ToolSchemas.predictOutput(prediction: RowSchema.prediction(task: known.task, classes: known.classes))))
             tools.append(Tool(
                 name: "explain_" + typed.suffix, title: "Explain \(typed.reference)",
                 description: "Why \(typed.reference)\(what) predicts what it does for one row: exact SHAP values and the top reason codes.",
-                inputSchema: ToolSchemas.explainInput(row: loaded.rowSchema, withReference: false), annotations: readOnly,
+                inputSchema: ToolSchemas.explainInput(row: known.rowSchema, withReference: false), annotations: readOnly,
                 outputSchema: ToolSchemas.explainOutput))
         }
         return tools
     }
 
     /// What a model's prediction is, in words.
-    static func taskText(_ model: Model) -> String {
-        switch model.task {
-        case .binary: "the probability that \(model.target) is \(model.classes.last ?? "1")"
-        case .multiclass: "the most probable \(model.target) among \(model.classes.count) classes, with each class's probability"
-        case .regression: "the predicted \(model.target)"
+    static func taskText(_ about: ModelDescription) -> String {
+        switch about.task {
+        case .binary: "the probability that \(about.target) is \(about.classes.last ?? "1")"
+        case .multiclass: "the most probable \(about.target) among \(about.classes.count) classes, with each class's probability"
+        case .regression: "the predicted \(about.target)"
         }
     }
 
@@ -230,9 +230,8 @@ public final class AgentTools: Sendable {
             for typed in typedModels() {
                 if name == "predict_" + typed.suffix {
                     try arguments.only(["rows"])
-                    let loaded = try cache.model(typed.reference)
-                    return try predict(typed.reference, arguments,
-                                       schema: RowSchema.prediction(task: loaded.resolved.model.task, classes: loaded.resolved.model.classes),
+                    let known = try cache.schemas(typed.reference)
+                    return try predict(typed.reference, arguments, schema: RowSchema.prediction(task: known.task, classes: known.classes),
                                        tool: name)
                 }
                 if name == "explain_" + typed.suffix {

@@ -24,6 +24,14 @@ struct LoadedModel: Sendable {
     }
 }
 
+/// A version's description and the schemas of its typed tools.
+struct ModelSchemas: Sendable {
+    let description: ModelDescription
+    let rowSchema: MCP.Value
+    let task: ModelTask
+    let classes: [String]
+}
+
 /// Loads models by reference for the tools, keeping the most recently used versions.
 ///
 /// An alias is resolved against the store on every call (a promotion takes effect at once);
@@ -31,12 +39,12 @@ struct LoadedModel: Sendable {
 /// Model files are answered only when the server was started with them: an agent cannot make
 /// the server read a path of its choosing.
 final class ModelCache: Sendable {
-    /// The most versions kept.
+    /// The most versions kept loaded (the least recently used goes first).
     static let capacity = 16
 
     private let files: Set<String>
     private let store: @Sendable () throws -> any Store
-    private let entries = Mutex<(byKey: [String: LoadedModel], order: [String])>(([:], []))
+    private let entries = Mutex<(byKey: [String: LoadedModel], order: [String], schemas: [String: ModelSchemas])>(([:], [], [:]))
 
     /// A cache reading registry versions from `store` and the model `files` named at start.
     init(files: [String], store: @escaping @Sendable () throws -> any Store) {
@@ -50,19 +58,14 @@ final class ModelCache: Sendable {
     /// - Throws: ``ToolError`` naming an unknown model, alias or version, or a path not served.
     func model(_ text: String) throws -> LoadedModel {
         let reference = try parse(text)
-        // An alias is resolved once, here: the version it names now is the one loaded, even if
-        // the alias moves meanwhile.
-        let key: String, exact: ModelReference
-        switch reference {
-        case .file(let path):
-            (key, exact) = ("file:" + path, reference)
-        case .alias(let model, let alias):
-            let version = try storeCall { try $0.resolve(model: model, alias: alias) }
-            (key, exact) = (version.reference, .version(model: version.model, version: version.version))
-        case .version(let model, let version):
-            (key, exact) = ("\(model)/\(version)", reference)
+        let (key, exact) = try version(of: reference)
+        let hit = entries.withLock { state -> LoadedModel? in
+            guard let hit = state.byKey[key] else { return nil }
+            state.order.removeAll { $0 == key }
+            state.order.append(key)
+            return hit
         }
-        if let hit = entries.withLock({ $0.byKey[key] }) { return hit.asked(by: reference, text: text) }
+        if let hit { return hit.asked(by: reference, text: text) }
         let resolved: ResolvedModel
         do {
             resolved = try ModelResolution.load(exact, store: store)
@@ -77,8 +80,36 @@ final class ModelCache: Sendable {
         entries.withLock { state in
             if state.byKey.updateValue(loaded, forKey: key) == nil { state.order.append(key) }
             while state.order.count > Self.capacity { state.byKey[state.order.removeFirst()] = nil }
+            state.schemas[key] = ModelSchemas(description: description, rowSchema: loaded.rowSchema,
+                                              task: resolved.model.task, classes: resolved.model.classes)
         }
         return loaded
+    }
+
+    /// What the typed tools of the model `text` names need: its description and schemas. Kept
+    /// for every version seen (they are small), so listing many models' tools does not keep
+    /// reloading the models the cache of 16 evicted.
+    func schemas(_ text: String) throws -> ModelSchemas {
+        let (key, _) = try version(of: try parse(text))
+        if let known = entries.withLock({ $0.schemas[key] }) { return known }
+        _ = try model(text)
+        guard let made = entries.withLock({ $0.schemas[key] }) else { throw ToolError("`\(text)` cannot be described") }
+        return made
+    }
+
+    /// The cache key of the version `reference` names now, and that version's exact reference.
+    /// An alias is resolved once, here: the version it names now is the one answered, even if
+    /// the alias moves meanwhile.
+    private func version(of reference: ModelReference) throws -> (key: String, exact: ModelReference) {
+        switch reference {
+        case .file(let path):
+            return ("file:" + path, reference)
+        case .alias(let model, let alias):
+            let version = try storeCall { try $0.resolve(model: model, alias: alias) }
+            return (version.reference, .version(model: version.model, version: version.version))
+        case .version(let model, let version):
+            return ("\(model)/\(version)", reference)
+        }
     }
 
     /// The reference an agent's text names.

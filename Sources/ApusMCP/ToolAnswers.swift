@@ -42,11 +42,11 @@ extension AgentTools {
     func describe(_ reference: String) throws -> ToolAnswer {
         let loaded = try cache.model(reference)
         let about = loaded.description
-        let typed = typedModels().filter { (try? cache.model($0.reference))?.description.resolved == about.resolved }
+        let typed = typedModels().filter { (try? cache.schemas($0.reference))?.description.resolved == about.resolved }
         let value = Self.describeValue(about, rowSchema: loaded.rowSchema,
                                        tools: typed.flatMap { ["predict_" + $0.suffix, "explain_" + $0.suffix] })
         let metrics = about.metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(RowSchema.short($0.value))" }.joined(separator: ", ")
-        let text = "\(reference) is \(about.resolved): \(Self.taskText(loaded.resolved.model)) from \(about.features.count) features"
+        let text = "\(reference) is \(about.resolved): \(Self.taskText(loaded.description)) from \(about.features.count) features"
             + (metrics.isEmpty ? "" : "; validation \(metrics)") + (about.intendedUse.isEmpty ? "" : ". \(about.intendedUse)")
         return ToolAnswer(value, text, ToolSchemas.describeOutput)
     }
@@ -125,7 +125,7 @@ extension AgentTools {
         }
         if predictions.rows > 10 { lines.append("… \(predictions.rows - 10) more rows") }
         let warnings = loaded.description.rangeWarnings(features: features)
-        let head = "\(reference) (\(loaded.description.resolved)) predicts \(Self.taskText(model)):"
+        let head = "\(reference) (\(loaded.description.resolved)) predicts \(Self.taskText(loaded.description)):"
         let text = ([head] + lines + warnings.map { "warning: " + $0 }).joined(separator: "\n")
         // The request id is filled in when the log has taken the record (null until then).
         let value: Value = .object(["model": Self.identity(loaded), "predictions": .array(answers), "warnings": .array(warnings.map { .string($0) }),
