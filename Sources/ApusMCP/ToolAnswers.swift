@@ -131,7 +131,7 @@ extension AgentTools {
         let value: Value = .object(["model": Self.identity(loaded), "predictions": .array(answers), "warnings": .array(warnings.map { .string($0) }),
                                     "request_id": .null])
         let logged = loaded.resolved.version.map { version in
-            AgentPrediction(model: version.model, version: version.version, reference: reference, features: features, rows: rows,
+            AgentPrediction(version: version, model: model, reference: reference, features: features, rows: rows,
                             rawScores: rawScores, route: "mcp:" + tool, latency: .zero)
         }
         return ToolAnswer(value, text, ToolSchemas.predictOutput(prediction: schema ?? RowSchema.prediction(task: nil, classes: [])), logged: logged)
@@ -180,7 +180,7 @@ extension AgentTools {
         let text = (["\(reference) (\(loaded.description.resolved)) predicts \(shown); SHAP values explain \(explained)."]
             + (reasons.isEmpty ? ["No feature pushed the score up."] : reasons.map { "\($0.rank). \($0.text)" })).joined(separator: "\n")
         let logged = loaded.resolved.version.map { version in
-            AgentPrediction(model: version.model, version: version.version, reference: reference, features: features, rows: 1,
+            AgentPrediction(version: version, model: model, reference: reference, features: features, rows: 1,
                             rawScores: explanation.rawScores, route: "mcp:" + tool, latency: .zero)
         }
         return ToolAnswer(value, text, ToolSchemas.explainOutput, logged: logged)

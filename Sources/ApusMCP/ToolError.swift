@@ -1,3 +1,5 @@
+import ApusModel
+import ApusStore
 import MCP
 
 /// A tool call the agent can correct: answered as a tool result marked as an error, with
@@ -31,9 +33,9 @@ struct ToolAnswer: Sendable {
 
 /// Predictions an agent's call made, for the prediction log.
 public struct AgentPrediction: Sendable {
-    /// The registered model and version that predicted.
-    public var model: String
-    public var version: Int
+    /// The registry version that predicted, and its model.
+    public var version: ModelVersion
+    public var model: Model
     /// What the agent asked for.
     public var reference: String
     /// The rows as the schema encodes them, their count, and their raw scores.

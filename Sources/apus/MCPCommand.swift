@@ -93,9 +93,9 @@ final class AgentLogTarget: Sendable {
     /// Logs `prediction`; returns its request id.
     func log(_ prediction: AgentPrediction) async -> String? {
         guard let server = server.withLock({ $0 }) else { return nil }
-        return await server.logPredictions(model: prediction.model, version: prediction.version, reference: prediction.reference,
-                                           features: prediction.features, rows: prediction.rows, rawScores: prediction.rawScores,
-                                           route: prediction.route, latency: prediction.latency)
+        return server.logPredictions(version: prediction.version, model: prediction.model, reference: prediction.reference,
+                                     features: prediction.features, rows: prediction.rows, rawScores: prediction.rawScores,
+                                     route: prediction.route, latency: prediction.latency)
     }
 
     /// Writes what the log holds.

@@ -185,7 +185,7 @@ import Testing
         let result = try await call(tools, "predict_credit-risk", ["rows": rows])
         #expect(result.structuredContent?.objectValue?["request_id"] == "request-2")
         let logged = try #require(seen.withLock { $0.first })
-        #expect(logged.model == "credit-risk" && logged.version == 1 && logged.route == "mcp:predict_credit-risk")
+        #expect(logged.version.reference == "credit-risk/1" && logged.route == "mcp:predict_credit-risk")
         #expect(logged.features.count == 2 * fixture.creditModel.schema.count && logged.rawScores.count == 2)
         // Without a log the answer says so with null; an explanation is logged as its prediction.
         let unlogged = try await call(fixture.tools(), "predict", ["ref": "credit-risk", "rows": rows])

@@ -1,5 +1,6 @@
 import ApusModel
 import ApusService
+import ApusStore
 import Foundation
 
 extension ApusServer {
@@ -8,31 +9,28 @@ extension ApusServer {
     /// `--log-inputs`), the hourly log profiles drift is read from, and the per-model counts of
     /// `/metrics`. The record is written with the next flush of the log.
     ///
+    /// The caller's loaded model is used as it is (the server's copy when it serves the same
+    /// version), so logging never loads a model twice.
+    ///
     /// - Parameters:
-    ///   - model: The registered model's name; `version`: the version that predicted.
+    ///   - version: The registry version that predicted, and `model` its model.
     ///   - reference: What the caller asked for (`credit-risk@champion`).
     ///   - features: The rows as ``FeatureSchema`` encodes them; `rawScores` their raw scores.
     ///   - route: Where they came from (`mcp:predict`).
-    /// - Returns: The request id the log record carries (for feedback), or nil when the
-    ///   version cannot be loaded here (it is then not logged, and the log says why).
-    public func logPredictions(model: String, version: Int, reference: String, features: [Double], rows: Int,
-                               rawScores: [Double], route: String, latency: Duration) async -> String? {
-        let served: ServedModel
-        do {
-            served = try await pool.model(.version(model: model, version: version))
-        } catch {
-            state.logger.warning("predictions not logged: the version cannot be loaded", metadata: [
-                "model": "\(model)", "version": "\(version)", "route": "\(route)", "error": "\(error.detail)"])
-            return nil
-        }
+    /// - Returns: The request id the log record carries (for feedback).
+    public func logPredictions(version: ModelVersion, model: Model, reference: String, features: [Double], rows: Int,
+                               rawScores: [Double], route: String, latency: Duration) -> String {
+        let served = pool.loadedReferences().first { $0.model.name == version.model && $0.model.version == version.version }?.model
+            ?? ServedModel(version: version, model: model, maxRows: configuration.maxRows, unknownFields: configuration.unknownFields,
+                           batching: nil, metrics: metrics)
         let requestID = RequestIDs.id(supplied: nil)
-        let decoded = DecodedRows(features: features, rows: rows)
         let output = PredictionOutput(model: served.model, rawScores: rawScores, rows: rows)
         metrics.recordPredictions(model: served.name, version: String(served.version), rows: rows, unseenLevels: 0)
         let rate = configuration.logInputsRate
         state.log.offer(LoggedPrediction(
-            requestID: requestID, served: served, reference: reference, route: route, latency: latency, rows: decoded,
-            output: output, sampleInputs: rate >= 1 || Double.random(in: 0..<1) < rate))
+            requestID: requestID, served: served, reference: reference, route: route, latency: latency,
+            rows: DecodedRows(features: features, rows: rows), output: output,
+            sampleInputs: rate >= 1 || Double.random(in: 0..<1) < rate))
         return requestID
     }
 }
