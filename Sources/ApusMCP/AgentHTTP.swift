@@ -100,12 +100,8 @@ public actor AgentHTTP {
             await close(oldest)
         }
         let sessionID = UUID().uuidString
-        var validators: [any HTTPRequestValidator] = []
-        if localOnly { validators.append(OriginValidator.localhost()) }
-        validators += [AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator()]
         let transport = StatefulHTTPServerTransport(
-            sessionIDGenerator: FixedSessionID(id: sessionID), validationPipeline: StandardValidationPipeline(validators: validators),
-            logger: logger)
+            sessionIDGenerator: FixedSessionID(id: sessionID), validationPipeline: checks(accepting: .sseRequired), logger: logger)
         let (server, client, start) = AgentServer.make(tools: tools)
         do {
             try await start(transport)
@@ -129,16 +125,22 @@ public actor AgentHTTP {
     /// POST be answered with JSON or a stream) after the checks the session's transport makes.
     private func answer(_ call: ToolCallFastPath.Call, request: HTTPRequest, session: Session, sessionID: String,
                         caller: String?, role: String?) async -> AgentHTTPResponse {
-        var validators: [any HTTPRequestValidator] = []
-        if localOnly { validators.append(OriginValidator.localhost()) }
-        validators += [AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator()]
-        if let refusal = StandardValidationPipeline(validators: validators)
-            .validate(request, context: HTTPValidationContext(httpMethod: "POST", sessionID: sessionID)) {
+        if let refusal = checks(accepting: .jsonOnly).validate(request, context: HTTPValidationContext(httpMethod: "POST", sessionID: sessionID)) {
             return Self.plain(refusal)
         }
         let result = await tools.call(call.name, arguments: call.arguments, client: session.client.caller(key: caller, role: role))
         return AgentHTTPResponse(status: 200, headers: ["Content-Type": "application/json", HTTPHeaderName.sessionID: sessionID],
                                  body: .bytes([UInt8](ToolCallFastPath.response(id: call.id, result: result))))
+    }
+
+    /// The checks a session's requests pass: Host and Origin (bound to loopback), Accept (an
+    /// event stream, or JSON for the tool calls answered as JSON), Content-Type, the protocol
+    /// version and the session.
+    private func checks(accepting accept: AcceptHeaderValidator.Mode) -> StandardValidationPipeline {
+        var validators: [any HTTPRequestValidator] = []
+        if localOnly { validators.append(OriginValidator.localhost()) }
+        validators += [AcceptHeaderValidator(mode: accept), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator()]
+        return StandardValidationPipeline(validators: validators)
     }
 
     private func closeIdleSessions() async {

@@ -211,7 +211,7 @@ public final class AgentTools: Sendable {
             return try describe(try arguments.string("ref"))
         case "predict":
             try arguments.only(["ref", "rows"])
-            return try predict(try arguments.string("ref"), arguments, schema: nil, tool: name)
+            return try predict(try arguments.string("ref"), arguments, typed: false, tool: name)
         case "explain":
             try arguments.only(["ref", "row", "top_k"])
             return try explain(try arguments.string("ref"), arguments, tool: name)
@@ -230,9 +230,7 @@ public final class AgentTools: Sendable {
             for typed in typedModels() {
                 if name == "predict_" + typed.suffix {
                     try arguments.only(["rows"])
-                    let known = try cache.schemas(typed.reference)
-                    return try predict(typed.reference, arguments, schema: RowSchema.prediction(task: known.task, classes: known.classes),
-                                       tool: name)
+                    return try predict(typed.reference, arguments, typed: true, tool: name)
                 }
                 if name == "explain_" + typed.suffix {
                     try arguments.only(["row", "top_k"])

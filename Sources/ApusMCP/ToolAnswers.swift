@@ -95,7 +95,8 @@ extension AgentTools {
         return try RecordEncoding.features(of: loaded.resolved.model.schema, records: records, rules: RecordRules(maxRows: maxRows))
     }
 
-    func predict(_ reference: String, _ arguments: Arguments, schema: Value?, tool: String) throws -> ToolAnswer {
+    /// `typed`: the answer meets the typed tool's output schema (the model's classes), else the generic one.
+    func predict(_ reference: String, _ arguments: Arguments, typed: Bool, tool: String) throws -> ToolAnswer {
         let loaded = try cache.model(reference)
         let model = loaded.resolved.model
         let features = try features(try arguments.rows("rows"), of: loaded, maxRows: options.maxRows)
@@ -134,7 +135,8 @@ extension AgentTools {
             AgentPrediction(version: version, model: model, reference: reference, features: features, rows: rows,
                             rawScores: rawScores, route: "mcp:" + tool, latency: .zero)
         }
-        return ToolAnswer(value, text, ToolSchemas.predictOutput(prediction: schema ?? RowSchema.prediction(task: nil, classes: [])), logged: logged)
+        return ToolAnswer(value, text, ToolSchemas.predictOutput(prediction: typed ? RowSchema.prediction(task: model.task, classes: model.classes)
+                                                                                    : RowSchema.prediction(task: nil, classes: [])), logged: logged)
     }
 
     func explain(_ reference: String, _ arguments: Arguments, tool: String) throws -> ToolAnswer {

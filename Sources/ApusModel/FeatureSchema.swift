@@ -94,6 +94,12 @@ public struct FeatureSchema: Codable, Sendable, Equatable {
     /// The matrix column of the feature named `name`, if any.
     public func index(of name: String) -> Int? { indexByName[name] }
 
+    /// The text a number is looked up by among a categorical feature's levels: its shortest
+    /// decimal text, whole numbers without a fraction (`3` and `3.0` as `"3"`, `2.5` as `"2.5"`).
+    public static func levelText(of number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+    }
+
     /// The code of `level` for the categorical feature at `index`, or
     /// ``unseenLevelCode`` if training never saw it.
     public func code(ofLevel level: String, feature index: Int) -> Double {
@@ -139,8 +145,7 @@ public struct FeatureSchema: Codable, Sendable, Equatable {
             return code(ofLevel: text, feature: index)
         case (.categorical, .number(let number)):
             if number.isNaN { return .nan }
-            let text = number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
-            return code(ofLevel: text, feature: index)
+            return code(ofLevel: Self.levelText(of: number), feature: index)
         }
     }
 }

@@ -1,3 +1,4 @@
+import ApusModel
 import ApusTable
 
 /// Counts per level of a categorical sample (or of a numeric one with few distinct values).
@@ -50,10 +51,7 @@ public struct LevelCounts: Sendable, Equatable {
 
     /// A number as a level name: integers without a fraction (`3`, not `3.0`), others in their
     /// shortest form.
-    public static func name(of value: Double) -> String {
-        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
+    public static func name(of value: Double) -> String { FeatureSchema.levelText(of: value) }
 
     /// Both samples' counts over the union of their levels: the reference's levels in order, then
     /// the current's new ones. A level absent from one side counts 0 there.

@@ -69,13 +69,7 @@ struct FeatureCodec: Sendable {
     @inline(__always)
     func value(ofNumber number: Double, feature: Int, row: Int, unseen: inout [UnseenLevel]) -> Double {
         guard categorical[feature] else { return number }
-        return levelCode(Self.levelText(of: number), feature: feature, row: row, unseen: &unseen)
-    }
-
-    /// The text a number is looked up by among a categorical feature's levels, as
-    /// ``FeatureSchema/encode(_:feature:)`` makes it.
-    static func levelText(of number: Double) -> String {
-        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+        return levelCode(FeatureSchema.levelText(of: number), feature: feature, row: row, unseen: &unseen)
     }
 
     /// `true` or `false` for feature `feature`: 1 or 0 for a numeric feature, the level

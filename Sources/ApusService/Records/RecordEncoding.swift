@@ -95,8 +95,7 @@ public enum RecordEncoding {
             return try level(flag ? "true" : "false", feature: feature, index: index, schema: schema, place: place, rules: rules)
         case (.categorical, .number(let number)):
             guard number.isFinite else { throw ServiceError("\(place): \(number) is not a level of this feature") }
-            let text = number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
-            return try level(text, feature: feature, index: index, schema: schema, place: place, rules: rules)
+            return try level(FeatureSchema.levelText(of: number), feature: feature, index: index, schema: schema, place: place, rules: rules)
         case (.categorical, .string(let text)):
             return try level(text, feature: feature, index: index, schema: schema, place: place, rules: rules)
         }
